@@ -1,0 +1,67 @@
+# niangjia — two commands: `make demo` and `make test`. Every target is idempotent.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NJ := $(BIN)/niangjia
+STAMP_PY := $(VENV)/.installed
+STAMP_JS := niangjia/static_build/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint worker bench setup assets migrate clean serve
+
+setup: $(STAMP_PY) $(STAMP_JS)
+
+$(STAMP_PY): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+# Front-end packages come from npm (package-lock.json); only their built files are served.
+$(STAMP_JS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf niangjia/static_build/vendor && mkdir -p niangjia/static_build/vendor/{bootstrap,htmx,echarts,leaflet}
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map niangjia/static_build/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map niangjia/static_build/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js niangjia/static_build/vendor/htmx/
+	cp node_modules/echarts/dist/echarts.min.js niangjia/static_build/vendor/echarts/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images niangjia/static_build/vendor/leaflet/
+	@touch $@
+
+assets: $(STAMP_JS)
+
+migrate: setup
+	@mkdir -p var
+	$(NJ) migrate --no-input -v 0
+
+# Sets everything up, loads the demo data once, starts a task worker and the web server.
+demo: migrate
+	$(NJ) seed --preset xian --if-empty
+	@echo "任务进程已在后台启动（日志 var/worker.log）；网页：http://$(HOST):$(PORT)/"
+	@$(NJ) db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! >var/worker.pid; \
+	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
+	$(NJ) runserver --noreload $(HOST):$(PORT)
+
+serve: migrate
+	$(NJ) runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(NJ) makemigrations --check --dry-run
+
+worker: migrate
+	$(NJ) db_worker --queue-name '*'
+
+bench: setup
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules niangjia/static_build var

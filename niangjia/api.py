@@ -1,0 +1,97 @@
+"""The HTTP API (django-ninja): one instance, routers from each app, one error envelope.
+
+Every error answers `{"error": {"code": ..., "message": ..., "details": ...}}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from niangjia.orgs.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer nj_…` tokens created with `niangjia token create`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class _SessionAuth(APIKeyHeader):
+    """Session cookie (with CSRF on unsafe methods), for the HTMX pages."""
+
+    param_name = "X-CSRFToken"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return django_auth(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover - unused
+        return None
+
+
+api = NinjaAPI(
+    title="娘家 niangjia API",
+    version="1",
+    description="工会一线服务平台接口。所有数据按调用者在工会组织树中的位置授权。",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "details": details}}, status=status
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _envelope(request, 403, "forbidden", str(exc) or "无权访问。")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _envelope(request, 404, "not_found", "记录不存在或不在您的管辖范围内。")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _envelope(request, 422, "invalid", "提交的数据有误。", details)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _envelope(request, 422, "invalid", "提交的数据格式有误。", exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _envelope(request, 401, "unauthenticated", "请先登录或提供有效的接口令牌。")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _envelope(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from niangjia.core.api import router as core_router
+    from niangjia.orgs.api import router as orgs_router
+
+    api.add_router("/audit", core_router, tags=["审计"])
+    api.add_router("/orgs", orgs_router, tags=["组织"])
+
+
+_register_routers()

@@ -1,0 +1,102 @@
+"""Shared fixtures: a small union tree (city → 阎良区, 雁塔区 → streets) and one user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from niangjia.core.roles import Role
+from niangjia.orgs.areas import areas_load
+from niangjia.orgs.choices import OrgLevel
+from niangjia.orgs.models import Area, StaffUser, UnionOrg
+from niangjia.orgs.services import org_create
+
+PASSWORD = "Test-pass-2026"  # noqa: S105 - test fixture password
+_HASH: list[str] = []
+
+
+@dataclass
+class Tree:
+    city: UnionOrg
+    yanliang: UnionOrg
+    yanta: UnionOrg
+    yanliang_street: UnionOrg
+    yanta_street: UnionOrg
+    city_admin: StaffUser
+    yanliang_staff: StaffUser
+    yanta_staff: StaffUser
+    yanliang_cadre: StaffUser
+    yanliang_cadre2: StaffUser
+    yanliang_leader: StaffUser
+    city_leader: StaffUser
+
+
+def make_user(username: str, role: str, org: UnionOrg) -> StaffUser:
+    """Create a staff user with the test password (hashed once per session: argon2 is slow)."""
+    if not _HASH:
+        _HASH.append(make_password(PASSWORD))
+    return StaffUser.objects.create(username=username, role=role, org=org, password=_HASH[0], display_name=username)
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    areas_load()
+    area = {a.code: a for a in Area.objects.filter(code__in=["610100", "610114", "610113", "610114001", "610113001"])}
+    city = org_create(name="西安市总工会", level=OrgLevel.CITY, area=area["610100"], parent=None)
+    yanliang = org_create(name="阎良区总工会", level=OrgLevel.DISTRICT, area=area["610114"], parent=city)
+    yanta = org_create(name="雁塔区总工会", level=OrgLevel.DISTRICT, area=area["610113"], parent=city)
+    yl_street = org_create(name="阎良街道工会", level=OrgLevel.STREET, area=area["610114001"], parent=yanliang)
+    yt_street = org_create(name="雁塔街道工会", level=OrgLevel.STREET, area=area["610113001"], parent=yanta)
+    return Tree(
+        city=city,
+        yanliang=yanliang,
+        yanta=yanta,
+        yanliang_street=yl_street,
+        yanta_street=yt_street,
+        city_admin=make_user("admin", Role.CITY_ADMIN, city),
+        yanliang_staff=make_user("yl_staff", Role.DISTRICT_STAFF, yanliang),
+        yanta_staff=make_user("yt_staff", Role.DISTRICT_STAFF, yanta),
+        yanliang_cadre=make_user("yl_cadre", Role.CADRE, yl_street),
+        yanliang_cadre2=make_user("yl_cadre2", Role.CADRE, yl_street),
+        yanliang_leader=make_user("yl_leader", Role.LEADER, yanliang),
+        city_leader=make_user("city_leader", Role.LEADER, city),
+    )
+
+
+def _append_only_migration() -> Any:
+    import importlib
+
+    return importlib.import_module("niangjia.core.migrations.0003_auditentry_append_only")
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Let transactional tests empty the append-only audit table afterwards.
+
+    The triggers stay on during the test itself; only the teardown flush (which
+    runs after this fixture's teardown) may delete audit rows.
+    """
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        marker = request.node.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            yield
+            return
+    from django.db import connection
+
+    migration = _append_only_migration()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET niangjia.audit_maintenance = 'off'")
+        else:
+            for statement in migration.SQLITE_DOWN + migration.SQLITE_UP:
+                cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET niangjia.audit_maintenance = 'on'")
+        else:
+            for statement in migration.SQLITE_DOWN:
+                cursor.execute(statement)

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "niangjia.orgs"
+    label = "orgs"
+    verbose_name = "组织与人员"
+
+    def ready(self) -> None:
+        from niangjia.core.audit import register_actions
+
+        register_actions(
+            {
+                "orgs.org.create": "新建工会组织",
+                "orgs.staff.create": "新建工作人员",
+                "orgs.staff.change": "修改工作人员",
+                "orgs.staff.login": "登录",
+                "orgs.staff.login_failed": "登录失败",
+                "orgs.staff.locked": "账号锁定",
+                "orgs.token.create": "创建接口令牌",
+            }
+        )

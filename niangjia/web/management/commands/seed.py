@@ -1,0 +1,66 @@
+"""`niangjia seed --preset xian [--seed N]`: deterministic demo data."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from niangjia.orgs.demo import DEMO_PASSWORD, tree_seed
+from niangjia.orgs.models import UnionOrg
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（确定性的：同一 --seed 得到同样的数据）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--preset", default="xian", choices=["xian"], help="演示数据方案，目前只有 xian（西安）")
+        parser.add_argument("--seed", type=int, default=2026, help="随机种子，默认 2026")
+        parser.add_argument("--workers", type=int, default=None, help="演示职工人数（默认见各模块）")
+        parser.add_argument("--if-empty", action="store_true", help="数据库中已有组织时什么也不做（make demo 用）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if UnionOrg.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("演示数据已存在，跳过载入。")
+                self._print_logins(None)
+                return
+            raise CommandError("数据库中已有工会组织。演示数据只能载入空数据库；请先删除 var/ 下的数据库文件。")
+        started = time.monotonic()
+        tree = tree_seed(seed=options["seed"])
+        self.stdout.write(
+            f"组织树：{UnionOrg.objects.count()} 个工会组织，"
+            f"{sum(len(v) for v in tree.cadres.values())} 名工会干部（{time.monotonic() - started:.1f} 秒）"
+        )
+        for step in self._extensions():
+            step(tree=tree, seed=options["seed"], workers=options["workers"], stdout=self.stdout)
+        self._print_logins(tree.logins)
+
+    def _extensions(self) -> list[Any]:
+        # Later parts add their demo data here, in dependency order.
+        return []
+
+    def _print_logins(self, logins: list[tuple[str, str, str]] | None) -> None:
+        from niangjia.orgs.models import StaffUser
+
+        if logins is None:
+            cadre = (
+                StaffUser.objects.filter(role="cadre", org__path__startswith=_yanliang_path())
+                .order_by("username")
+                .first()
+            )
+            logins = [
+                ("市总工会管理员", "xa_admin", "西安市总工会"),
+                ("区县总工会工作人员", "yanliang_staff", "阎良区总工会"),
+                ("工会干部", cadre.username if cadre else "cadre0001", cadre.org.name if cadre and cadre.org else ""),
+                ("领导(只读)", "xa_leader", "西安市总工会"),
+            ]
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for role, username, org in logins:
+            self.stdout.write(f"  {role:<12} {username:<16} {org}")
+
+
+def _yanliang_path() -> str:
+    org = UnionOrg.objects.filter(key="xa-yanliang").first()
+    return org.path if org else "/-/"

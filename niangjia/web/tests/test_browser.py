@@ -1,0 +1,58 @@
+"""A real Chromium, driven by Playwright: a district staff member logs in on a phone-sized screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from niangjia.conftest import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("NIANGJIA_SCREENSHOTS", Path(__file__).resolve().parents[3] / "var" / "screenshots"))
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("NIANGJIA_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI requires it")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+        yield context.new_page()
+        browser.close()
+
+
+def test_district_staff_logs_in_and_sees_district_home(page, live_server, tree):  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url
+    page.fill("#id_username", "yl_staff")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+    assert page.inner_text("[data-testid=home-title]") == "阎良区总工会 · 工作台"
+    # The layout fits a 375-px phone: nothing wider than the viewport.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "district-home-375.png"), full_page=True)
+    assert (SHOTS / "district-home-375.png").stat().st_size > 10_000

@@ -1,0 +1,33 @@
+"""Production mode passes `check --deploy`; development defaults stay safe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    env = {
+        **os.environ,
+        "NIANGJIA_ENV": "production",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "niangjia.example.org",
+        "NIANGJIA_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "niangjia", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no issues" in proc.stdout
+
+
+def test_language_and_time_zone(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert ("en", "English") in [(code, str(label)) for code, label in settings.LANGUAGES]
