@@ -17,5 +17,6 @@ class AuditSearchForm(forms.Form):
     def __init__(self, *args: Any, action_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "全部"), *action_choices]  # type: ignore[attr-defined]
+
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -17,12 +17,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page():  # type: ignore[no-untyped-def]
+def page(monkeypatch):  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         if os.environ.get("NIANGJIA_REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
         pytest.skip("Chromium is not installed (apt-get install chromium); CI requires it")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Playwright runs an event loop in this thread; the live server's ORM calls are in another.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

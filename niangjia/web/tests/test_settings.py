@@ -15,7 +15,8 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
         "ALLOWED_HOSTS": "niangjia.example.org",
         "NIANGJIA_VAR_DIR": str(tmp_path),
     }
-    env.pop("DEBUG", None)
+    for leftover in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(leftover, None)
     proc = subprocess.run(
         [sys.executable, "-m", "niangjia", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
