@@ -89,9 +89,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from niangjia.core.api import router as core_router
     from niangjia.orgs.api import router as orgs_router
+    from niangjia.registry.api import router as registry_router
 
     api.add_router("/audit", core_router, tags=["审计"])
     api.add_router("/orgs", orgs_router, tags=["组织"])
+    api.add_router("/registry", registry_router, tags=["名册"])
 
 
 _register_routers()

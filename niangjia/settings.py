@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "niangjia.core",
     "niangjia.orgs",
+    "niangjia.registry",
     "niangjia.web",
 ]
 

@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav_items": []}
     items = [("首页", reverse("web:home"))]
+    items.append(("企业", reverse("registry:enterprise_list")))
+    items.append(("职工", reverse("registry:worker_list")))
     items.append(("组织", reverse("web:org_list")))
     if allows(user, Action.AUDIT):
         items.append(("审计", reverse("web:audit_search")))

@@ -15,6 +15,7 @@ from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, require_action
 from niangjia.core.selectors import audit_search
 from niangjia.orgs import selectors as org_selectors
+from niangjia.orgs.auth import staff_of
 from niangjia.orgs.services import LoginRefused, staff_authenticate
 from niangjia.web import home
 from niangjia.web.forms import AuditSearchForm, LoginForm
@@ -59,15 +60,15 @@ HOME_TEMPLATES: dict[str, str] = {
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """Each role's home page."""
-    user = request.user
-    context = home.home_context(user=user)  # type: ignore[arg-type]
-    template = HOME_TEMPLATES.get(str(getattr(user, "role", "")), "web/home_admin.html")
+    user = staff_of(request)
+    context = home.home_context(user=user)
+    template = HOME_TEMPLATES.get(user.role, "web/home_admin.html")
     return render(request, template, context)
 
 
 @login_required
 def org_list_view(request: HttpRequest) -> HttpResponse:
-    orgs = org_selectors.org_list(user=request.user)  # type: ignore[arg-type]
+    orgs = org_selectors.org_list(user=staff_of(request))
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(request, "web/org_list.html", {"page": page})
 
@@ -82,7 +83,7 @@ def audit_search_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data if form.is_bound else {}
         before = request.GET.get("before", "")
         entries = audit_search(
-            user=request.user,
+            user=staff_of(request),
             text=data.get("q", ""),
             action=data.get("action", ""),
             date_from=data.get("date_from"),

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "niangjia.registry"
+    label = "registry"
+    verbose_name = "职工与企业名册"
+
+    def ready(self) -> None:
+        from niangjia.core.audit import register_actions
+
+        register_actions(
+            {
+                "registry.enterprise.create": "新建企业",
+                "registry.enterprise.change": "修改企业",
+                "registry.enterprise.assign": "指定联系干部",
+                "registry.worker.create": "新建职工",
+                "registry.worker.change": "修改职工",
+                "registry.worker.merge": "合并重复职工",
+                "registry.household.create": "新建家庭",
+                "registry.household.change": "修改家庭情况",
+                "registry.member.change": "修改家庭成员",
+                "registry.import": "导入名册",
+                "registry.keys.rotate": "轮换加密密钥",
+            }
+        )

@@ -1,0 +1,134 @@
+"""Registry pages: enterprise and worker lists, details with the household, reveal, export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from niangjia.core.scoping import Action, allows
+from niangjia.orgs.auth import staff_of
+from niangjia.registry import selectors
+from niangjia.registry.forms import EnterpriseFilterForm, WorkerFilterForm
+from niangjia.registry.models import Employment, HouseholdMember
+from niangjia.registry.services import reveal
+
+
+def _after(request: HttpRequest) -> int | None:
+    value = request.GET.get("after", "")
+    return int(value) if value.isdigit() else None
+
+
+def _next_query(request: HttpRequest, rows: list, size: int) -> str:  # type: ignore[type-arg]
+    if len(rows) < size:
+        return ""
+    query = request.GET.copy()
+    query["after"] = str(rows[-1].pk)
+    return query.urlencode()
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    form = EnterpriseFilterForm(request.GET or None)
+    rows = selectors.enterprise_list(user=staff_of(request), filters=form.to_filter(), after_id=_after(request))
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "form": form,
+        "rows": rows,
+        "next_query": _next_query(request, rows, selectors.PAGE_SIZE),
+        "query": query.urlencode(),
+        "can_export": allows(staff_of(request), Action.EXPORT),
+    }
+    template = (
+        "registry/_enterprise_rows.html" if request.headers.get("HX-Request") else "registry/enterprise_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=staff_of(request), pk=pk)
+    workers = selectors.worker_list(
+        user=staff_of(request),
+        filters=selectors.WorkerFilter(enterprise_id=enterprise.pk),
+        after_id=_after(request),
+    )
+    cadres = [a.cadre for a in enterprise.assignments.select_related("cadre")]
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "workers": workers,
+            "cadres": cadres,
+            "next_query": _next_query(request, workers, selectors.PAGE_SIZE),
+        },
+    )
+
+
+@login_required
+def worker_list_view(request: HttpRequest) -> HttpResponse:
+    form = WorkerFilterForm(request.GET or None)
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = selectors.worker_search(user=staff_of(request), q=q, limit=selectors.PAGE_SIZE)
+        next_query = ""
+    else:
+        rows = selectors.worker_list(user=staff_of(request), filters=form.to_filter(), after_id=_after(request))
+        next_query = _next_query(request, rows, selectors.PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "form": form,
+        "rows": rows,
+        "next_query": next_query,
+        "query": query.urlencode(),
+        "can_export": allows(staff_of(request), Action.EXPORT),
+    }
+    template = "registry/_worker_rows.html" if request.headers.get("HX-Request") else "registry/worker_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = selectors.worker_get(user=staff_of(request), pk=pk)
+    household = selectors.household_of(worker=worker)
+    household_data = selectors.household_get(user=staff_of(request), pk=household.pk) if household else None
+    history = Employment.objects.filter(worker=worker).select_related("enterprise").order_by("-start_date")
+    return render(
+        request,
+        "registry/worker_detail.html",
+        {
+            "worker": worker,
+            "h": household_data,
+            "history": history,
+            "can_reveal": allows(staff_of(request), Action.REVEAL),
+        },
+    )
+
+
+@login_required
+def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    data = selectors.household_get(user=staff_of(request), pk=pk)
+    return render(
+        request, "registry/household_detail.html", {"h": data, "can_reveal": allows(staff_of(request), Action.REVEAL)}
+    )
+
+
+@login_required
+@require_POST
+def reveal_view(request: HttpRequest, kind: str, pk: int, field: str) -> HttpResponse:
+    """Return the full value of one protected field as an HTMX fragment; the reveal is audited."""
+    obj: models.Model
+    if kind == "worker":
+        obj = selectors.worker_get(user=staff_of(request), pk=pk, action=Action.REVEAL)
+    else:
+        member = HouseholdMember.objects.filter(pk=pk).first()
+        if member is None:
+            return HttpResponse(status=404)
+        obj = member
+    value = reveal(actor=staff_of(request), obj=obj, field=field)
+    return render(request, "registry/_revealed.html", {"value": value})
