@@ -90,10 +90,12 @@ def _register_routers() -> None:
     from niangjia.core.api import router as core_router
     from niangjia.orgs.api import router as orgs_router
     from niangjia.registry.api import router as registry_router
+    from niangjia.screening.api import router as screening_router
 
     api.add_router("/audit", core_router, tags=["审计"])
     api.add_router("/orgs", orgs_router, tags=["组织"])
     api.add_router("/registry", registry_router, tags=["名册"])
+    api.add_router("/screening", screening_router, tags=["政策找人"])
 
 
 _register_routers()

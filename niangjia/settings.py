@@ -36,6 +36,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 NIANGJIA_DATA_KEY = os.environ.get("NIANGJIA_DATA_KEY", "")
 # Keyed-hash (blind index) key; kept apart so data-key rotation never changes lookups.
 NIANGJIA_HASH_KEY = os.environ.get("NIANGJIA_HASH_KEY", "")
+# Directory of policy files (rules-as-code); see docs/policies.md.
+NIANGJIA_POLICY_DIR = Path(os.environ.get("NIANGJIA_POLICY_DIR", PROJECT_DIR / "policies"))
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "niangjia.core",
     "niangjia.orgs",
     "niangjia.registry",
+    "niangjia.screening",
     "niangjia.web",
 ]
 

@@ -94,9 +94,9 @@ class SchoolStage(models.TextChoices):
     PRESCHOOL = "preschool", "学前"
     PRIMARY = "primary", "小学"
     JUNIOR = "junior", "初中"
-    SENIOR = "senior", "普通高中"
-    VOCATIONAL = "vocational", "中职"
-    COLLEGE = "college", "专科/高职"
+    SENIOR = "senior_high", "普通高中"
+    VOCATIONAL = "secondary_vocational", "中职"
+    COLLEGE = "vocational_college", "专科/高职"
     UNDERGRADUATE = "undergraduate", "本科"
     POSTGRADUATE = "postgraduate", "研究生"
 
@@ -158,6 +158,14 @@ class EventKind(models.TextChoices):
     SUDDEN_EVENT = "sudden_event", "突发事件(灾害/事故/重病确诊)"
     MEDICAL_BILL = "medical_bill", "医疗费用(自付部分)"
     SKILL_CERTIFICATE = "skill_certificate", "取得职业技能证书"
+
+
+class EventCause(models.TextChoices):
+    """What caused a sudden event (names match the rules engine's `events.cause`)."""
+
+    ACCIDENT = "accident", "意外事故"
+    MAJOR_ILLNESS = "major_illness", "确诊重大疾病"
+    DISASTER = "disaster", "自然灾害"
 
 
 class Severity(models.IntegerChoices):

@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("首页", reverse("web:home"))]
     items.append(("企业", reverse("registry:enterprise_list")))
     items.append(("职工", reverse("registry:worker_list")))
+    items.append(("政策找人", reverse("screening:worklist")))
     items.append(("组织", reverse("web:org_list")))
     if allows(user, Action.AUDIT):
         items.append(("审计", reverse("web:audit_search")))

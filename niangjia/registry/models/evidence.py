@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from niangjia.core.scoping import ScopeSpec
-from niangjia.registry.choices import EventKind, Severity
+from niangjia.registry.choices import EventCause, EventKind, Severity
 from niangjia.registry.models.household import HOUSEHOLD_CADRE, Household, HouseholdMember
 
 _SCOPE = ScopeSpec(org="household__org", cadre=f"household__{HOUSEHOLD_CADRE}")
@@ -19,7 +19,7 @@ class LifeEvent(models.Model):
     kind = models.CharField("事件类型", max_length=24, choices=EventKind.choices)
     date = models.DateField("日期")
     severity = models.PositiveSmallIntegerField("严重程度", choices=Severity.choices, null=True, blank=True)
-    cause = models.CharField("原因", max_length=64, blank=True)
+    cause = models.CharField("原因", max_length=24, choices=EventCause.choices, blank=True)
     days = models.PositiveSmallIntegerField("天数", null=True, blank=True)
     amount = models.DecimalField("金额", max_digits=12, decimal_places=2, null=True, blank=True)
 

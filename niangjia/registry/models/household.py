@@ -103,7 +103,7 @@ class HouseholdMember(models.Model):
     id_number_hash = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
     work_status = models.CharField("工作状态", max_length=16, choices=WorkStatus.choices, blank=True)
     able_to_work = models.BooleanField("有劳动能力", null=True, blank=True)
-    school_stage = models.CharField("学段", max_length=16, choices=SchoolStage.choices, blank=True)
+    school_stage = models.CharField("学段", max_length=24, choices=SchoolStage.choices, blank=True)
     admission_year = models.PositiveSmallIntegerField("入学年份", null=True, blank=True)
     admission_kind = models.CharField("录取类别", max_length=16, choices=AdmissionKind.choices, blank=True)
 

@@ -1,0 +1,93 @@
+"""Screening API: the work list and one household's outcomes, scoped."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from niangjia.orgs.auth import staff_of
+from niangjia.registry.selectors import household_get
+from niangjia.screening import selectors
+from niangjia.screening.services import household_evaluate
+
+router = Router()
+
+
+class OutcomeOut(Schema):
+    id: int | None = None
+    household_id: int
+    person_id: str | None
+    policy_id: str
+    policy_version: str
+    content_hash: str
+    as_of: date
+    status: str
+    level: str | None
+    amount: Decimal | None
+    reasons: list[str]
+    hint: str | None
+    missing_facts: list[str]
+    missing_documents: list[str]
+
+
+@router.get("/worklist", response=list[OutcomeOut], summary="政策找人待办名单（after_id 翻页）")
+def worklist(
+    request: HttpRequest,
+    policy_id: str = "",
+    status: str = "",
+    area: str = "",
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[OutcomeOut]:
+    rows = selectors.worklist(
+        user=staff_of(request),
+        filters=selectors.WorklistFilter(policy_id=policy_id, status=status, area=area),
+        after_id=after_id,
+        limit=min(max(limit, 1), 500),
+    )
+    return [
+        OutcomeOut(
+            id=r.pk,
+            household_id=r.household_id,
+            person_id=str(r.member_id) if r.member_id else None,
+            policy_id=r.policy_id,
+            policy_version=r.policy_version,
+            content_hash=r.content_hash,
+            as_of=r.as_of,
+            status=r.status,
+            level=r.level or None,
+            amount=r.amount,
+            reasons=r.reason_list,
+            hint=r.hint or None,
+            missing_facts=r.missing_facts,
+            missing_documents=r.missing_documents,
+        )
+        for r in rows
+    ]
+
+
+@router.get("/households/{pk}", response=list[OutcomeOut], summary="单户在各项政策下的结果（即时计算）")
+def household_outcomes(request: HttpRequest, pk: int, as_of: date | None = None) -> list[OutcomeOut]:
+    household_get(user=staff_of(request), pk=pk)  # 404 unless in scope
+    return [
+        OutcomeOut(
+            household_id=pk,
+            person_id=o["person_id"],
+            policy_id=o["policy_id"],
+            policy_version=o["policy_version"],
+            content_hash=o["content_hash"],
+            as_of=o["as_of"],
+            status=str(o["status"]),
+            level=o["level"],
+            amount=o["amount"],
+            reasons=[r for r in (o["reasons"] or "").split("；") if r],
+            hint=o["hint"],
+            missing_facts=list(o["missing_facts"] or []),
+            missing_documents=list(o["missing_documents"] or []),
+        )
+        for o in household_evaluate(household_id=pk, as_of=as_of or timezone.localdate())
+    ]

@@ -1,0 +1,164 @@
+"""Screening the registry: runs by area partition, single households, changed households.
+
+The engine computes in Polars; only eligible and possibly outcomes are stored, the
+previous outcome of each (household, policy) stops being current in the same
+transaction, so a work list is never half old, half new.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from niangjia.core.audit import audit_record
+from niangjia.orgs.models import StaffUser
+from niangjia.registry.models import Household
+from niangjia.rules import NOT_ELIGIBLE, Policy, screen
+from niangjia.screening.choices import RunKind, RunStatus
+from niangjia.screening.extract import extract_tables
+from niangjia.screening.models import HouseholdScreenState, ScreeningResult, ScreeningRun
+from niangjia.screening.pack import current_policies
+
+BATCH = 5000
+
+
+def _policy_versions(policies: Sequence[Policy]) -> list[dict[str, str]]:
+    return [{"id": p.id, "version": p.version, "content_hash": p.content_hash, "name": p.name} for p in policies]
+
+
+def _results(frame: pl.DataFrame, run: ScreeningRun) -> list[ScreeningResult]:
+    """Model rows for the eligible and possibly outcomes of an engine result frame."""
+    kept = frame.filter(pl.col("status").cast(pl.String) != NOT_ELIGIBLE)
+    rows = []
+    for r in kept.iter_rows(named=True):
+        person = r["person_id"]
+        rows.append(
+            ScreeningResult(
+                run=run,
+                household_id=int(r["household_id"]),
+                member_id=int(person) if person else None,
+                policy_id=r["policy_id"],
+                policy_version=r["policy_version"],
+                content_hash=r["content_hash"],
+                parameters_hash=r["parameters_hash"] or "",
+                as_of=r["as_of"],
+                status=str(r["status"]),
+                level=r["level"] or "",
+                level_label=r["level_label"] or "",
+                amount=Decimal(r["amount"]) if r["amount"] is not None else None,
+                reasons=r["reasons"] or "",
+                hint=r["hint"] or "",
+                missing_facts=list(r["missing_facts"] or []),
+                missing_documents=list(r["missing_documents"] or []),
+            )
+        )
+    return rows
+
+
+def _store(run: ScreeningRun, frame: pl.DataFrame, household_ids: list[int]) -> dict[str, dict[str, int]]:
+    """Replace the current outcomes of `household_ids` by those in `frame`; return counts."""
+    now = timezone.now()
+    rows = _results(frame, run)
+    with transaction.atomic():
+        for start in range(0, len(household_ids), BATCH):
+            chunk = household_ids[start : start + BATCH]
+            ScreeningResult.objects.filter(household_id__in=chunk, is_current=True).update(is_current=False)
+            existing = set(
+                HouseholdScreenState.objects.filter(household_id__in=chunk).values_list("household_id", flat=True)
+            )
+            HouseholdScreenState.objects.filter(household_id__in=chunk).update(screened_at=now)
+            HouseholdScreenState.objects.bulk_create(
+                [HouseholdScreenState(household_id=h, screened_at=now) for h in chunk if h not in existing]
+            )
+        ScreeningResult.objects.bulk_create(rows, batch_size=BATCH)
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row.policy_id, {}).setdefault(row.status, 0)
+        counts[row.policy_id][row.status] += 1
+    return counts
+
+
+def _run(
+    *, kind: str, as_of: date, actor: StaffUser | None, area_prefix: str = "", household_ids: list[int] | None = None
+) -> ScreeningRun:
+    policies = current_policies()
+    run = ScreeningRun.objects.create(
+        kind=kind, as_of=as_of, area_prefix=area_prefix, actor=actor, policies=_policy_versions(policies)
+    )
+    started = time.monotonic()
+    try:
+        tables = extract_tables(area_prefix=area_prefix or None, household_ids=household_ids)
+        ids = [int(h) for h in tables["households"]["household_id"].to_list()]
+        frame = screen(policies, tables, as_of)
+        assert isinstance(frame, pl.DataFrame)
+        counts = _store(run, frame, ids)
+    except Exception as exc:
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=repr(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    run.status, run.counts, run.households = RunStatus.DONE, counts, len(ids)
+    run.seconds, run.finished_at = round(time.monotonic() - started, 3), timezone.now()
+    with transaction.atomic():
+        run.save()
+        if kind != RunKind.HOUSEHOLD:
+            audit_record(
+                actor=actor,
+                action="screening.run",
+                target=run,
+                new={"as_of": as_of.isoformat(), "area": area_prefix, "households": len(ids)},
+            )
+    return run
+
+
+def screening_run(*, as_of: date, area_prefix: str = "", actor: StaffUser | None = None) -> ScreeningRun:
+    """Screen the households of one area partition (or all of them) as of a date."""
+    return _run(kind=RunKind.AREA if area_prefix else RunKind.FULL, as_of=as_of, actor=actor, area_prefix=area_prefix)
+
+
+def household_rescreen(*, household_id: int, as_of: date | None = None, actor: StaffUser | None = None) -> ScreeningRun:
+    """Re-screen one household now (its facts changed); milliseconds, same engine path."""
+    return _run(kind=RunKind.HOUSEHOLD, as_of=as_of or timezone.localdate(), actor=actor, household_ids=[household_id])
+
+
+def changed_households(*, limit: int = 2000) -> list[int]:
+    """Households whose facts changed after they were last screened (or never screened)."""
+    from django.db.models import F, OuterRef, Q, Subquery
+
+    screened = HouseholdScreenState.objects.filter(household_id=OuterRef("pk")).values("screened_at")[:1]
+    qs = Household.objects.annotate(screened=Subquery(screened)).filter(
+        Q(screened__isnull=True) | Q(facts_changed_at__gt=F("screened"))
+    )
+    return list(qs.order_by("facts_changed_at").values_list("pk", flat=True)[:limit])
+
+
+def changed_rescreen(*, as_of: date | None = None, limit: int = 2000) -> ScreeningRun | None:
+    """Re-screen the households changed since their last screening; None if there are none."""
+    ids = changed_households(limit=limit)
+    if not ids:
+        return None
+    return _run(kind=RunKind.CHANGED, as_of=as_of or timezone.localdate(), actor=None, household_ids=ids)
+
+
+def household_evaluate(*, household_id: int, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Every policy's outcome for one household now, not stored (for the household page)."""
+    policies = current_policies()
+    tables = extract_tables(household_ids=[household_id])
+    frame = screen(policies, tables, as_of or timezone.localdate())
+    assert isinstance(frame, pl.DataFrame)
+    return frame.sort("policy_id", "person_id", nulls_last=False).to_dicts()
+
+
+def area_partitions() -> list[str]:
+    """The county-level code prefixes (6 digits) that hold households: one screening partition each."""
+    from niangjia.orgs.models import Area
+
+    codes = Area.objects.filter(pk__in=Household.objects.values("area_id").distinct()).values_list("code", flat=True)
+    return sorted({code[:6] for code in codes})

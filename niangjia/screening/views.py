@@ -1,0 +1,59 @@
+"""Screening pages: the work list and one household's outcomes under every policy."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from niangjia.orgs.auth import staff_of
+from niangjia.registry import selectors as registry_selectors
+from niangjia.screening import selectors
+from niangjia.screening.choices import Outcome
+from niangjia.screening.pack import current_policies, policy_names
+from niangjia.screening.services import household_evaluate
+
+
+@login_required
+def worklist_view(request: HttpRequest) -> HttpResponse:
+    """Households in scope that are eligible or possibly eligible, with reasons, amounts, missing papers."""
+    user = staff_of(request)
+    filters = selectors.WorklistFilter(
+        policy_id=request.GET.get("policy", ""), status=request.GET.get("status", ""), area=request.GET.get("area", "")
+    )
+    after = request.GET.get("after", "")
+    rows = selectors.worklist(user=user, filters=filters, after_id=int(after) if after.isdigit() else None)
+    names = policy_names(current_policies())
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_query = ""
+    if len(rows) == selectors.PAGE_SIZE:
+        more = query.copy()
+        more["after"] = str(rows[-1].pk)
+        next_query = more.urlencode()
+    context = {
+        "rows": rows,
+        "names": names,
+        "filters": filters,
+        "next_query": next_query,
+        "summary": selectors.worklist_summary(user=user, filters=filters),
+        "statuses": [(Outcome.ELIGIBLE, Outcome.ELIGIBLE.label), (Outcome.POSSIBLY, Outcome.POSSIBLY.label)],
+    }
+    template = "screening/_worklist_rows.html" if request.headers.get("HX-Request") else "screening/worklist.html"
+    return render(request, template, context)
+
+
+@login_required
+def household_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every policy's outcome for one household, evaluated now, with why and how to qualify."""
+    user = staff_of(request)
+    data = registry_selectors.household_get(user=user, pk=pk)
+    outcomes = household_evaluate(household_id=pk, as_of=timezone.localdate())
+    names = policy_names(current_policies())
+    members = {str(m.pk): m.name for m in data["members"]}
+    for outcome in outcomes:
+        outcome["name"] = names.get(outcome["policy_id"], outcome["policy_id"])
+        outcome["member"] = members.get(outcome["person_id"] or "", "")
+        outcome["reason_list"] = [r for r in (outcome["reasons"] or "").split("；") if r]
+    return render(request, "screening/household.html", {"h": data, "outcomes": outcomes, "today": timezone.localdate()})
