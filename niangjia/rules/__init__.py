@@ -1,0 +1,34 @@
+"""政策找人 — the policy rules engine. Pure Python + Polars + PyYAML; imports nothing from Django.
+
+Public API::
+
+    load_pack(directory, *, published_only=False) -> list[Policy]
+    screen(policies, tables, as_of, *, lazy=False) -> pl.DataFrame     # one row per (entity, policy)
+    screen_household(policies, tables, household_id, as_of) -> pl.DataFrame
+    run_policy_tests(policy, cases=None) -> list[CaseResult]
+    cli.check / cli.run_tests / cli.diff / cli.screen_files
+"""
+
+from niangjia.rules.cases import CaseResult, run_policy_tests
+from niangjia.rules.engine import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, RESULT_SCHEMA, screen, screen_household
+from niangjia.rules.errors import PolicyError, PolicyIssue
+from niangjia.rules.model import Policy
+from niangjia.rules.pack import load_pack
+from niangjia.rules.schema import TABLES, tables_from_rows
+
+__all__ = [
+    "ELIGIBLE",
+    "NOT_ELIGIBLE",
+    "POSSIBLY",
+    "RESULT_SCHEMA",
+    "TABLES",
+    "CaseResult",
+    "Policy",
+    "PolicyError",
+    "PolicyIssue",
+    "load_pack",
+    "run_policy_tests",
+    "screen",
+    "screen_household",
+    "tables_from_rows",
+]

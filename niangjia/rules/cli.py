@@ -1,0 +1,168 @@
+"""Command entry points (pure Python): check, test, diff, screen.
+
+The Django management commands wrap these; ``python -m niangjia.rules`` runs them standalone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from niangjia.rules.cases import CaseResult, run_policy_tests
+from niangjia.rules.engine import ELIGIBLE, Tables, screen
+from niangjia.rules.errors import PolicyError
+from niangjia.rules.io import read_tables, write_results
+from niangjia.rules.loader import PARAMETERS_FILE, load_parameters, load_policy
+from niangjia.rules.pack import load_pack, validate_policy
+
+
+def check(policy_dir: str | Path) -> list[str]:
+    """Validate every policy file; return the Chinese error messages (empty when all is well)."""
+    try:
+        load_pack(policy_dir)
+    except PolicyError as exc:
+        return [str(i) for i in exc.issues]
+    return []
+
+
+@dataclass
+class TestReport:
+    """Result of ``policies test``."""
+
+    results: list[CaseResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(r.ok for r in self.results)
+
+    def lines(self) -> list[str]:
+        """Human-readable report."""
+        out = list(self.errors)
+        for r in self.results:
+            out.append(f"{'通过' if r.ok else '失败'}  {r.policy_id}  {r.name}")
+            out += [f"      {f}" for f in r.failures]
+        passed = sum(r.ok for r in self.results)
+        out.append(f"共 {len(self.results)} 个用例，通过 {passed} 个，失败 {len(self.results) - passed} 个")
+        return out
+
+
+def run_tests(policy_dir: str | Path, cases_file: str | Path | None = None) -> TestReport:
+    """Run the embedded tests of every policy, or the cases of ``cases_file`` (``{policy_id: [cases]}``)."""
+    report = TestReport()
+    try:
+        policies = {p.id: p for p in load_pack(policy_dir)}
+    except PolicyError as exc:
+        report.errors = [str(i) for i in exc.issues]
+        return report
+    if cases_file is None:
+        for p in policies.values():
+            report.results += run_policy_tests(p)
+        return report
+    cases: dict[str, Any] = yaml.safe_load(Path(cases_file).read_text(encoding="utf-8")) or {}
+    for pid, items in cases.items():
+        if pid not in policies:
+            report.errors.append(f"{cases_file}：没有政策 {pid}")
+            continue
+        report.results += run_policy_tests(policies[pid], items)
+    return report
+
+
+def _load_one(path: str | Path) -> Any:
+    file = Path(path)
+    shared_file = file.parent / PARAMETERS_FILE
+    shared, digest = load_parameters(shared_file) if shared_file.exists() else ({}, "")
+    policy = load_policy(file, shared, digest)
+    issues = validate_policy(policy)
+    if issues:
+        raise PolicyError(issues)
+    return policy
+
+
+def diff(old_file: str | Path, new_file: str | Path, tables: Tables, as_of: dt.date) -> dict[str, Any]:
+    """Impact preview of a policy change on the live registry: who gains, who loses, money delta."""
+    old, new = _load_one(old_file), _load_one(new_file)
+    key = "household_id" if new.entity == "household" else "person_id"
+    cols = [key, "status", "amount"]
+    a = screen([old], tables, as_of)
+    b = screen([new], tables, as_of)
+    assert isinstance(a, pl.DataFrame) and isinstance(b, pl.DataFrame)
+    both = a.select(cols).join(b.select(cols), on=key, how="full", suffix="_new", coalesce=True)
+    was = pl.col("status") == ELIGIBLE
+    now = pl.col("status_new") == ELIGIBLE
+    gained = both.filter(now & ~was.fill_null(False))
+    lost = both.filter(was & ~now.fill_null(False))
+
+    def money(frame: pl.DataFrame, col: str) -> Decimal:
+        status = col.replace("amount", "status")
+        return Decimal(str(frame.filter(pl.col(status) == ELIGIBLE)[col].sum() or 0))
+
+    old_total, new_total = money(both, "amount"), money(both, "amount_new")
+    return {
+        "policy_id": new.id,
+        "old_version": old.version,
+        "new_version": new.version,
+        "as_of": as_of,
+        "entity": new.entity,
+        "gained": gained.height,
+        "lost": lost.height,
+        "gained_ids": gained[key].to_list(),
+        "lost_ids": lost[key].to_list(),
+        "old_total": old_total,
+        "new_total": new_total,
+        "money_delta": new_total - old_total,
+    }
+
+
+def screen_files(input_path: str | Path, output_path: str | Path, as_of: dt.date, policy_dir: str | Path) -> int:
+    """Screen the tables in ``input_path`` with the published policies; write results; return row count."""
+    policies = load_pack(policy_dir, published_only=True)
+    results = screen(policies, read_tables(input_path), as_of)
+    assert isinstance(results, pl.DataFrame)
+    write_results(results, output_path)
+    return results.height
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone CLI: ``python -m niangjia.rules {check,test,diff,screen} …``."""
+    parser = argparse.ArgumentParser(prog="python -m niangjia.rules", description="政策找人规则引擎")
+    parser.add_argument("--policies", default="policies", help="政策目录（默认 policies）")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="校验政策文件")
+    t = sub.add_parser("test", help="运行政策内嵌测试")
+    t.add_argument("--cases", help="外部用例文件（YAML：政策编号 → 用例列表）")
+    d = sub.add_parser("diff", help="政策修改影响预览")
+    d.add_argument("old")
+    d.add_argument("new")
+    d.add_argument("--input", required=True)
+    d.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
+    s = sub.add_parser("screen", help="批量筛查")
+    s.add_argument("--input", required=True)
+    s.add_argument("--output", required=True)
+    s.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
+    args = parser.parse_args(argv)
+    out = sys.stdout
+    if args.command == "check":
+        errors = check(args.policies)
+        out.write("\n".join(errors) + "\n" if errors else "全部政策文件校验通过\n")
+        return 1 if errors else 0
+    if args.command == "test":
+        report = run_tests(args.policies, args.cases)
+        out.write("\n".join(report.lines()) + "\n")
+        return 0 if report.ok else 1
+    if args.command == "diff":
+        summary = diff(args.old, args.new, read_tables(args.input), args.as_of)
+        for k in ("policy_id", "old_version", "new_version", "gained", "lost", "old_total", "new_total", "money_delta"):
+            out.write(f"{k}: {summary[k]}\n")
+        return 0
+    rows = screen_files(args.input, args.output, args.as_of, args.policies)
+    out.write(f"已写出 {rows} 行到 {args.output}\n")
+    return 0

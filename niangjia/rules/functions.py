@@ -1,0 +1,275 @@
+"""Built-in functions of the expression language: dates, windows, and related-table aggregates.
+
+Windows follow RULES.md exactly: "within N days" is ``as_of − N ≤ date ≤ as_of``; "more than
+N days before" is ``date < as_of − N``. Anything dated after ``as_of`` is ignored by the window
+functions, so re-running a past date reproduces the past list.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import polars as pl
+
+from niangjia.rules.expr import FUNCTIONS, NUMERIC, Compiler, ExprError, Typed, combine, const, to_fen
+
+F = TypeVar("F", bound=Callable[..., Typed])
+_DTYPES: dict[str, pl.DataType] = {
+    "bool": pl.Boolean(),
+    "int": pl.Int64(),
+    "money": pl.Int64(),
+    "num": pl.Float64(),
+    "date": pl.Date(),
+    "str": pl.String(),
+}
+
+
+def _args(c: Compiler, node: ast.Call, low: int, high: int, kw: tuple[str, ...] = ()) -> list[Typed]:
+    name = node.func.id  # type: ignore[attr-defined]
+    if not low <= len(node.args) <= high:
+        want = str(low) if low == high else f"{low}–{high}"
+        raise ExprError(f"函数 {name} 需要 {want} 个参数，写了 {len(node.args)} 个", "对照 docs/policies.md 的函数表")
+    for k in node.keywords:
+        if k.arg not in kw:
+            raise ExprError(f"函数 {name} 不接受参数 {k.arg}", "删除该参数")
+    return [c.visit(a) for a in node.args]
+
+
+def _kind(t: Typed, *kinds: str, what: str) -> Typed:
+    if t.kind not in kinds:
+        raise ExprError(f"{what} 需要 {'/'.join(kinds)} 类型，得到 {t.kind}", "检查传入的字段")
+    return t
+
+
+def _int_const(t: Typed, what: str) -> int:
+    if not (t.is_const and t.kind == "int"):
+        raise ExprError(f"{what} 必须是整数常量", "例如 within_days(date, 365)")
+    return int(t.const)
+
+
+def register(name: str) -> Callable[[F], F]:
+    def wrap(fn: F) -> F:
+        FUNCTIONS[name] = fn
+        return fn
+
+    return wrap
+
+
+def _date_part(part: str) -> Any:
+    def impl(c: Compiler, node: ast.Call) -> Typed:
+        (d,) = _args(c, node, 1, 1)
+        _kind(d, "date", what=part)
+        if d.is_const:
+            return const(getattr(d.const, part))
+        return combine(getattr(d.expr.dt, part)().cast(pl.Int64), "int", d)  # Int8 would overflow in sums
+
+    return impl
+
+
+for _part in ("year", "month", "day"):
+    register(_part)(_date_part(_part))
+
+
+@register("date")
+def _date(c: Compiler, node: ast.Call) -> Typed:
+    parts = [_kind(t, "int", what="date") for t in _args(c, node, 3, 3)]
+    if all(p.is_const for p in parts):
+        try:
+            return const(dt.date(*(int(p.const) for p in parts)))
+        except ValueError:
+            raise ExprError("不存在的日期", "检查年月日") from None
+    return combine(pl.date(*(p.expr for p in parts)), "date", *parts)
+
+
+@register("age")
+def _age(c: Compiler, node: ast.Call) -> Typed:
+    """Completed years on as_of; someone born on 29 Feb ages on 1 Mar in common years."""
+    (birth,) = _args(c, node, 1, 1)
+    _kind(birth, "date", what="age")
+    on = c.scope.as_of
+    # Cast first: Polars' month/day are Int8, and month * 100 would overflow.
+    month, day = birth.expr.dt.month().cast(pl.Int32), birth.expr.dt.day().cast(pl.Int32)
+    not_yet = (month * 100 + day) > (on.month * 100 + on.day)
+    expr = (pl.lit(on.year) - birth.expr.dt.year()).cast(pl.Int64) - not_yet.cast(pl.Int64)
+    return combine(expr, "int", birth)
+
+
+@register("days_since")
+def _days_since(c: Compiler, node: ast.Call) -> Typed:
+    (d,) = _args(c, node, 1, 1)
+    _kind(d, "date", what="days_since")
+    return combine((pl.lit(c.scope.as_of) - d.expr).dt.total_days().cast(pl.Int64), "int", d)
+
+
+@register("within_days")
+def _within(c: Compiler, node: ast.Call) -> Typed:
+    """``as_of − n ≤ d ≤ as_of``."""
+    d, n = _args(c, node, 2, 2)
+    _kind(d, "date", what="within_days")
+    lower = c.scope.as_of - dt.timedelta(days=_int_const(n, "天数"))
+    return combine((d.expr >= pl.lit(lower)) & (d.expr <= pl.lit(c.scope.as_of)), "bool", d)
+
+
+@register("before_days")
+def _before(c: Compiler, node: ast.Call) -> Typed:
+    """``d < as_of − n`` ("more than n days before as_of")."""
+    d, n = _args(c, node, 2, 2)
+    _kind(d, "date", what="before_days")
+    bound = c.scope.as_of - dt.timedelta(days=_int_const(n, "天数"))
+    return combine(d.expr < pl.lit(bound), "bool", d)
+
+
+@register("same_year")
+def _same_year(c: Compiler, node: ast.Call) -> Typed:
+    """In as_of's calendar year and not after as_of."""
+    (d,) = _args(c, node, 1, 1)
+    _kind(d, "date", what="same_year")
+    start = dt.date(c.scope.as_of.year, 1, 1)
+    return combine((d.expr >= pl.lit(start)) & (d.expr <= pl.lit(c.scope.as_of)), "bool", d)
+
+
+def _season(d: dt.date) -> int | None:
+    return d.year if d.month >= 11 else (d.year - 1 if d.month <= 2 else None)
+
+
+@register("season_of")
+def _season_of(c: Compiler, node: ast.Call) -> Typed:
+    """The 1 Nov – end-of-February season containing d, named by its start year; null outside."""
+    (d,) = _args(c, node, 1, 1)
+    _kind(d, "date", what="season_of")
+    if d.is_const:
+        season = _season(d.const)
+        return const(season) if season is not None else Typed(pl.lit(None, pl.Int64), "int")
+    m, y = d.expr.dt.month(), d.expr.dt.year().cast(pl.Int64)
+    expr = pl.when(m >= 11).then(y).when(m <= 2).then(y - 1).otherwise(None)
+    return combine(expr, "int", d)
+
+
+@register("in_season")
+def _in_season(c: Compiler, node: ast.Call) -> Typed:
+    (d,) = _args(c, node, 1, 1)
+    _kind(d, "date", what="in_season")
+    if d.is_const:
+        return const(_season(d.const) is not None)
+    return combine(d.expr.dt.month().is_in([11, 12, 1, 2]), "bool", d)
+
+
+@register("is_known")
+def _is_known(c: Compiler, node: ast.Call) -> Typed:
+    (x,) = _args(c, node, 1, 1)
+    return const(True) if x.is_const else combine(x.expr.is_not_null(), "bool", x)
+
+
+def _common(parts: list[Typed]) -> list[Typed]:
+    kinds = {p.kind for p in parts}
+    if "money" in kinds:
+        return [to_fen(p) for p in parts]
+    if len(kinds) > 1 and not kinds <= set(NUMERIC):
+        raise ExprError(f"参数类型不一致：{'、'.join(sorted(kinds))}", "让所有参数同为数字、金额、日期或文字")
+    return parts
+
+
+@register("coalesce")
+def _coalesce(c: Compiler, node: ast.Call) -> Typed:
+    parts = _common(_args(c, node, 2, 8))
+    return combine(pl.coalesce([p.expr for p in parts]), parts[0].kind, *parts)
+
+
+def _extreme(fn_name: str) -> Any:
+    horizontal = pl.min_horizontal if fn_name == "min" else pl.max_horizontal
+
+    def impl(c: Compiler, node: ast.Call) -> Typed:
+        if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in c.scope.relations:
+            return _aggregate(c, node, fn_name)
+        parts = _common(_args(c, node, 2, 8))
+        kind = (
+            "money" if parts[0].kind == "money" else ("num" if any(p.kind == "num" for p in parts) else parts[0].kind)
+        )
+        if all(p.is_const for p in parts):
+            pick = min if fn_name == "min" else max
+            return const(pick(p.const for p in parts))
+        # Unknown in, unknown out: Polars' horizontal min/max would silently skip nulls.
+        unknown = pl.any_horizontal([p.expr.is_null() for p in parts])
+        expr = pl.when(unknown).then(None).otherwise(horizontal([p.expr for p in parts]))
+        return combine(expr, kind, *parts)
+
+    return impl
+
+
+register("min")(_extreme("min"))
+register("max")(_extreme("max"))
+
+
+def _aggregate(c: Compiler, node: ast.Call, fn: str) -> Typed:
+    """Compile ``fn(relation, [value,] [where], default=…)`` over a related table."""
+    if not node.args or not isinstance(node.args[0], ast.Name):
+        raise ExprError(f"{fn} 的第一个参数必须是关联表名", f"例如 {fn}(members, …)")
+    relation = node.args[0].id
+    inner = Compiler(c.scope.child(relation))
+    inner.text = c.text
+    rest = node.args[1:]
+    needs_value = fn in ("sum", "max", "min")
+    if len(rest) > (2 if needs_value else 1) or (needs_value and not rest) or (fn in ("any", "all") and not rest):
+        raise ExprError(f"{fn}({relation}, …) 的参数个数不对", "见 docs/policies.md 的聚合函数说明")
+    value = inner.visit(rest[0]) if needs_value else None
+    where_node = rest[1] if needs_value and len(rest) > 1 else (rest[0] if not needs_value and rest else None)
+    where = inner.bool_operand(where_node) if where_node is not None else const(True)
+    parts = [where] + ([value] if value is not None else [])
+    # A constant condition must still be one value per related row, not a single scalar.
+    w = (pl.int_range(pl.len()) >= (0 if where.const else pl.len())) if where.is_const else where.expr
+    if fn == "any":
+        return _register(c, relation, w.any(ignore_nulls=False), False, "bool", parts)
+    if fn == "all":
+        return _register(c, relation, w.all(ignore_nulls=False), True, "bool", parts)
+    if fn == "count":
+        agg = pl.when(w.is_null().any()).then(None).otherwise(w.sum().cast(pl.Int64))
+        return _register(c, relation, agg, 0, "int", parts)
+    assert value is not None
+    _kind(value, *(NUMERIC + (("date",) if fn != "sum" else ())), what=fn)
+    v = value.expr
+    unknown = (w.is_null() | (w & v.is_null())).any()
+    if fn == "sum":
+        agg = pl.when(unknown).then(None).otherwise(v.filter(w).sum())
+        return _register(c, relation, agg, 0, value.kind, parts)
+    default = _default(c, node, value)
+    picked = v.filter(w).max() if fn == "max" else v.filter(w).min()
+    agg = pl.when(unknown).then(None).when(w.sum() == 0).then(default).otherwise(picked)
+    return _register(c, relation, agg, default, value.kind, parts)
+
+
+def _default(c: Compiler, node: ast.Call, value: Typed) -> Any:
+    for k in node.keywords:
+        d = c.visit(k.value)
+        if not d.is_const:
+            raise ExprError("default 必须是常量", "例如 default=0")
+        if value.kind == "money":
+            d = to_fen(d)
+        return int(d.const) if isinstance(d.const, Decimal) else d.const
+    return None
+
+
+def _register(c: Compiler, relation: str, agg: pl.Expr, empty: Any, kind: str, parts: list[Typed]) -> Typed:
+    dtype = _DTYPES[kind]
+    alias = c.scope.add_agg(relation, agg.cast(dtype), empty, dtype)
+    return Typed(pl.col(alias), kind, heavy=True, fields=frozenset().union(*(p.fields for p in parts)))
+
+
+for _fn in ("any", "all", "count", "sum"):
+    register(_fn)(lambda c, node, _f=_fn: _aggregate(c, node, _f))
+
+
+@register("head")
+def _head(c: Compiler, node: ast.Call) -> Typed:
+    """The value of a member-level formula for the household head (relation == 'head')."""
+    inner = Compiler(c.scope.child("members"))
+    inner.text = c.text
+    if len(node.args) != 1:
+        raise ExprError("head 需要 1 个参数", "例如 head(is_migrant)")
+    value = inner.visit(node.args[0])
+    is_head = pl.col("relation") == "head"
+    agg = value.expr.filter(is_head).first()
+    return _register(c, "members", agg, None, value.kind, [value])

@@ -1,0 +1,212 @@
+"""Input tables the engine screens: their columns, kinds, labels and normalisation.
+
+The Django ``registry`` exports exactly these tables, and ``screen --input`` reads them from
+sheets or CSV files of the same names. A null value means *unknown*; a missing row in
+``events``/``payments``/``documents`` means *did not happen / not on file* (closed world).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+Kind = Literal["str", "int", "bool", "date", "money"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column: its kind, Chinese label and whether it is a sensitive personal field."""
+
+    kind: Kind
+    label: str
+    sensitive: bool = False
+
+
+def _cols(**spec: tuple[Kind, str] | tuple[Kind, str, bool]) -> dict[str, Column]:
+    return {name: Column(*value) for name, value in spec.items()}
+
+
+TABLES: dict[str, dict[str, Column]] = {
+    "households": _cols(
+        household_id=("str", "家庭编号"),
+        region_code=("str", "行政区划代码"),
+        homes_owned=("int", "家庭住房套数", True),
+        owns_shop_or_employs=("bool", "是否拥有商铺或雇工经营", True),
+        private_car_non_work=("bool", "是否非受雇使用私家车", True),
+        child_private_or_abroad=("bool", "子女是否就读高收费私立学校或自费留学", True),
+        other_annual_income=("money", "家庭其他非薪资年收入", True),
+        rigid_medical_12m=("money", "近12个月医疗刚性支出", True),
+        rigid_education_12m=("money", "近12个月教育刚性支出", True),
+        rigid_other_12m=("money", "近12个月其他刚性支出", True),
+        hardship_costs_12m=("money", "近12个月致困损失（扣除赔偿后）", True),
+        archive_level=("str", "建档级别"),
+        last_review_date=("date", "上次复核日期"),
+    ),
+    "persons": _cols(
+        person_id=("str", "人员编号"),
+        household_id=("str", "家庭编号"),
+        relation=("str", "与户主关系"),
+        birth_date=("date", "出生日期"),
+        sex=("str", "性别"),
+        able_to_work=("bool", "是否有劳动能力", True),
+        is_student=("bool", "是否在校学生"),
+        employed=("bool", "是否就业"),
+        monthly_income=("money", "月收入", True),
+        is_migrant=("bool", "是否农民工"),
+        union_member=("bool", "是否工会会员"),
+        labour_relation_start=("date", "劳动关系起始日期"),
+        lives_in_city=("bool", "是否在城市长期居住"),
+        work_injury_disabled=("bool", "是否因工伤致残", True),
+        major_illness=("bool", "是否患重大疾病", True),
+        school_stage=("str", "录取学段"),
+        admission_year=("int", "入学年份"),
+        admission_kind=("str", "录取类别"),
+        gig_form=("str", "新就业形态类别"),
+        mutual_aid_year=("int", "参加住院互助年度"),
+    ),
+    "events": _cols(
+        event_id=("str", "事件编号"),
+        person_id=("str", "人员编号"),
+        household_id=("str", "家庭编号"),
+        kind=("str", "事件类型"),
+        date=("date", "事件日期"),
+        severity=("int", "严重程度", True),
+        cause=("str", "事件原因", True),
+        days=("int", "住院天数", True),
+        amount=("money", "金额", True),
+    ),
+    "payments": _cols(
+        payment_id=("str", "发放编号"),
+        person_id=("str", "受益人编号"),
+        household_id=("str", "家庭编号"),
+        policy_id=("str", "政策编号"),
+        paid_on=("date", "发放日期"),
+        amount=("money", "发放金额"),
+        period=("int", "所属季度/年度"),
+        event_id=("str", "对应事件编号"),
+    ),
+    "documents": _cols(
+        person_id=("str", "人员编号"),
+        household_id=("str", "家庭编号"),
+        kind=("str", "材料名称"),
+        received_on=("date", "收到日期"),
+    ),
+}
+
+# Columns the engine derives while normalising; policies may read them like input columns.
+DERIVED: dict[str, dict[str, Column]] = {
+    "events": {"settled": Column("bool", "该事件是否已有对应发放")},
+}
+
+_DTYPES: dict[Kind, pl.DataType] = {
+    "str": pl.String(),
+    "int": pl.Int64(),
+    "bool": pl.Boolean(),
+    "date": pl.Date(),
+    "money": pl.Int64(),  # integer fen: exact, and fast in Polars
+}
+
+_TRUE = ("true", "1", "是", "yes", "y", "t")
+_FALSE = ("false", "0", "否", "no", "n", "f")
+
+
+def column_kind(table: str, name: str) -> Kind:
+    """Return the kind of ``table.name`` (input or derived column)."""
+    spec = TABLES[table].get(name) or DERIVED.get(table, {})[name]
+    return spec.kind
+
+
+def _convert(name: str, col: Column, dtype: pl.DataType) -> pl.Expr:
+    """Cast one input column to its kind; money becomes integer fen without float rounding."""
+    expr = pl.col(name)
+    if col.kind == "money":
+        # Decimal(18,2) parses "12.34" and 12.34 exactly to cents; ints are already yuan.
+        if dtype == pl.String:
+            expr = expr.str.strip_chars().replace("", None)
+        return (expr.cast(pl.Decimal(18, 2)) * 100).cast(pl.Int64).alias(name)
+    if dtype == pl.String and col.kind == "bool":
+        low = expr.str.strip_chars().str.to_lowercase()
+        return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None).alias(name)
+    if dtype == pl.String and col.kind == "date":
+        return expr.str.strip_chars().replace("", None).str.to_date(strict=False).alias(name)
+    if dtype == pl.String and col.kind == "int":
+        return expr.str.strip_chars().replace("", None).cast(pl.Int64, strict=False).alias(name)
+    if col.kind == "date" and dtype == pl.Datetime:
+        return expr.dt.date().alias(name)
+    if col.kind == "str":
+        if dtype.is_float():  # Excel stores 610102 as 610102.0
+            expr = expr.cast(pl.Int64)
+        return expr.cast(pl.String).replace("", None).alias(name)
+    return expr.cast(_DTYPES[col.kind]).alias(name)
+
+
+def normalize_table(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> pl.LazyFrame:
+    """Return ``frame`` with exactly the schema's columns, typed; absent columns are null."""
+    spec = TABLES[name]
+    if frame is None:
+        return pl.LazyFrame(schema={c: _DTYPES[s.kind] for c, s in spec.items()})
+    lf = frame.lazy()
+    have = lf.collect_schema()
+    exprs = [_convert(c, s, have[c]) if c in have else pl.lit(None, _DTYPES[s.kind]).alias(c) for c, s in spec.items()]
+    lf = lf.select(exprs)
+    if name == "households":
+        # The union keeps the archive itself, so "no level recorded" is known: not archived.
+        lf = lf.with_columns(pl.col("archive_level").fill_null("none"))
+    return lf
+
+
+def normalize_tables(
+    tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None],
+) -> dict[str, pl.LazyFrame]:
+    """Normalise all five tables and derive linking columns the policies rely on.
+
+    Events, payments and documents recorded against a person get that person's household
+    filled in, so household policies see them; events get ``settled`` (a payment references it).
+    """
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    out = {name: normalize_table(name, tables.get(name)) for name in TABLES}
+    link = out["persons"].select("person_id", pl.col("household_id").alias("__hh"))
+    for name in ("events", "payments", "documents"):
+        out[name] = (
+            out[name]
+            .join(link, on="person_id", how="left", nulls_equal=False)
+            .with_columns(pl.coalesce("household_id", "__hh").alias("household_id"))
+            .drop("__hh")
+        )
+    settled_ids = out["payments"].select("event_id").drop_nulls().unique()
+    out["events"] = (
+        out["events"]
+        .join(settled_ids.with_columns(pl.lit(True).alias("settled")), on="event_id", how="left")
+        .with_columns(pl.col("settled").fill_null(False))
+    )
+    return out
+
+
+def tables_from_rows(rows: Mapping[str, list[dict[str, object]]]) -> dict[str, pl.DataFrame]:
+    """Build input frames from plain Python rows (YAML test cases, the Django registry)."""
+    frames: dict[str, pl.DataFrame] = {}
+    for name, records in rows.items():
+        if name not in TABLES:
+            raise ValueError(f"未知的输入表：{name}")
+        spec = TABLES[name]
+        present = [c for c in spec if any(c in r for r in records)]
+        data: dict[str, list[object]] = {c: [] for c in present}
+        for record in records:
+            extra = set(record) - set(spec)
+            if extra:
+                raise ValueError(f"表 {name} 没有列 {sorted(extra)}")
+            for c in present:
+                value = record.get(c)
+                if spec[c].kind == "money" and value is not None:
+                    value = str(value)  # via Decimal later: 0.1 stays 0.10, never 0.1000000001
+                if spec[c].kind in ("str",) and value is not None:
+                    value = str(value)
+                data[c].append(value)
+        schema = {c: (pl.String if spec[c].kind == "money" else _DTYPES[spec[c].kind]) for c in present}
+        frames[name] = pl.DataFrame(data, schema=schema)
+    return frames
