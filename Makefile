@@ -40,9 +40,10 @@ migrate: setup
 # Sets everything up, loads the demo data once, starts a task worker and the web server.
 demo: migrate
 	$(NJ) seed --preset xian --if-empty
-	@echo "任务进程已在后台启动（日志 var/worker.log）；网页：http://$(HOST):$(PORT)/"
+	@echo "后台任务进程和变更筛查已启动（日志 var/worker.log、var/follow.log）；网页：http://$(HOST):$(PORT)/"
 	@$(NJ) db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! >var/worker.pid; \
-	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
+	$(NJ) screen --follow >var/follow.log 2>&1 & echo $$! >var/follow.pid; \
+	trap 'kill $$(cat var/worker.pid var/follow.pid) 2>/dev/null; rm -f var/worker.pid var/follow.pid' EXIT INT TERM; \
 	$(NJ) runserver --noreload $(HOST):$(PORT)
 
 serve: migrate
@@ -57,7 +58,10 @@ lint: setup
 	$(BIN)/mypy
 	$(NJ) makemigrations --check --dry-run
 
+# A task worker, and beside it the loop that re-screens households whose facts changed.
 worker: migrate
+	@$(NJ) screen --follow & echo $$! >var/follow.pid; \
+	trap 'kill $$(cat var/follow.pid) 2>/dev/null; rm -f var/follow.pid' EXIT INT TERM; \
 	$(NJ) db_worker --queue-name '*'
 
 bench: setup

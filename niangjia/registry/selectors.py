@@ -137,7 +137,11 @@ _DIGITS = re.compile(r"^[0-9０-９xX]+$")
 
 
 def worker_search(*, user: StaffUser, q: str, enterprise_id: int | None = None, limit: int = 20) -> list[Worker]:
-    """Find workers in scope by name, pinyin initials, a full ID or phone number, or their last 4 digits."""
+    """Find workers in scope by name, pinyin initials, a full ID or phone number, or their last 4 digits.
+
+    Names: one or two characters match the start of the name (冯, 冯建, 曾丽); three or more match
+    anywhere in it (建民x is rare; 许琳飞 finds the person).
+    """
     text = q.strip()
     if not text:
         return []
@@ -161,7 +165,9 @@ def _search_condition(text: str) -> Q:
         return _identifier_condition(text, compact)
     if text.isascii() and text.isalpha():
         return Q(name_initials__startswith=text.lower())
-    return Q(name__startswith=text) if len(text) == 1 else Q(name__contains=text)
+    # Trigram indexes need three characters; shorter text matches the start of the name
+    # (a surname, or a whole two-character name) through the prefix index.
+    return Q(name__startswith=text) if len(text) < 3 else Q(name__contains=text)
 
 
 def _identifier_condition(text: str, compact: str) -> Q:

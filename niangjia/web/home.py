@@ -10,16 +10,33 @@ from niangjia.core.roles import Role
 from niangjia.core.scoping import restrict
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.orgs.selectors import org_children_counts
+from niangjia.registry import selectors as registry_selectors
+from niangjia.registry.models import Enterprise, Household, Worker
+from niangjia.screening import selectors as screening_selectors
+from niangjia.screening.pack import current_policies, policy_names
 
 
 def home_context(*, user: StaffUser) -> dict[str, Any]:
     """Return the figures for the user's home page, all within their scope."""
     staff = restrict(StaffUser.objects.all(), user)
     role_counts = {row["role"]: row["n"] for row in staff.values("role").annotate(n=Count("id"))}
-    return {
+    summary = screening_selectors.worklist_summary(user=user, filters=screening_selectors.WorklistFilter())
+    names = policy_names(current_policies())
+    context: dict[str, Any] = {
         "org": user.org,
         "role_label": Role(user.role).label if user.role in Role.values else user.role,
         "org_count": restrict(UnionOrg.objects.all(), user).count(),
         "staff_by_role": [(label, role_counts.get(value, 0)) for value, label in Role.choices],
         "children": org_children_counts(user=user)[:40] if user.org else [],
+        "registry_counts": [
+            ("企业", restrict(Enterprise.objects.all(), user).count()),
+            ("职工", restrict(Worker.objects.filter(merged_into__isnull=True), user).count()),
+            ("家庭", restrict(Household.objects.all(), user).count()),
+        ],
+        "worklist": [{**row, "name": names.get(str(row["policy_id"]), row["policy_id"])} for row in summary],
     }
+    if user.role == Role.CADRE:
+        context["my_enterprises"] = registry_selectors.enterprise_list(
+            user=user, filters=registry_selectors.EnterpriseFilter(), limit=20
+        )
+    return context

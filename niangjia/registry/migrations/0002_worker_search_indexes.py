@@ -1,7 +1,8 @@
-"""PostgreSQL indexes for worker search: prefix match on initials, substring match on names.
+"""PostgreSQL indexes for worker search: prefix match on names and initials, substring match on names.
 
-`varchar_pattern_ops` lets `LIKE 'fjm%'` use a b-tree under any collation; a trigram GIN
-index serves `LIKE '%建民%'`. SQLite has neither and needs neither at demo scale.
+`varchar_pattern_ops` lets `LIKE '冯建%'` and `LIKE 'fjm%'` use a b-tree under any collation; a
+trigram GIN index serves `LIKE '%建民x%'` (three characters or more). SQLite has neither and
+needs neither at demo scale.
 """
 
 from django.db import migrations
@@ -9,6 +10,7 @@ from django.db import migrations
 PG_UP = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm;",
     "CREATE INDEX IF NOT EXISTS worker_initials_prefix_idx ON registry_worker (name_initials varchar_pattern_ops);",
+    "CREATE INDEX IF NOT EXISTS worker_name_prefix_idx ON registry_worker (name varchar_pattern_ops);",
     "CREATE INDEX IF NOT EXISTS worker_name_trgm_idx ON registry_worker USING gin (name gin_trgm_ops);",
     "CREATE INDEX IF NOT EXISTS enterprise_name_trgm_idx ON registry_enterprise USING gin (name gin_trgm_ops);",
     "CREATE INDEX IF NOT EXISTS area_code_prefix_idx ON orgs_area (code varchar_pattern_ops);",
@@ -16,6 +18,7 @@ PG_UP = [
 ]
 PG_DOWN = [
     "DROP INDEX IF EXISTS worker_initials_prefix_idx;",
+    "DROP INDEX IF EXISTS worker_name_prefix_idx;",
     "DROP INDEX IF EXISTS worker_name_trgm_idx;",
     "DROP INDEX IF EXISTS enterprise_name_trgm_idx;",
     "DROP INDEX IF EXISTS area_code_prefix_idx;",
