@@ -64,7 +64,13 @@ def enterprise_queryset(
     *, user: StaffUser, filters: EnterpriseFilter, action: Action = Action.VIEW
 ) -> QuerySet[Enterprise]:
     """Enterprises in scope matching the filters (unordered, unpaginated: for exports)."""
-    qs = restrict(Enterprise.objects.select_related("area", "org", "union"), user, action)
+    return enterprise_filtered(
+        restrict(Enterprise.objects.select_related("area", "org", "union"), user, action), filters
+    )
+
+
+def enterprise_filtered(qs: QuerySet[Enterprise], filters: EnterpriseFilter) -> QuerySet[Enterprise]:
+    """Apply the list filters to an already scoped queryset."""
     if filters.area:
         qs = qs.filter(area__code__startswith=area_prefix(filters.area))
     for name in ("ownership", "size_class", "industry"):
@@ -99,7 +105,12 @@ def enterprise_get(*, user: StaffUser, pk: int, action: Action = Action.VIEW) ->
 
 def worker_queryset(*, user: StaffUser, filters: WorkerFilter, action: Action = Action.VIEW) -> QuerySet[Worker]:
     """Workers in scope matching the filters (unordered, unpaginated: for exports)."""
-    qs = restrict(Worker.objects.filter(merged_into__isnull=True).select_related("org"), user, action)
+    base = restrict(Worker.objects.filter(merged_into__isnull=True).select_related("org"), user, action)
+    return worker_filtered(base, filters)
+
+
+def worker_filtered(qs: QuerySet[Worker], filters: WorkerFilter) -> QuerySet[Worker]:
+    """Apply the list filters to an already scoped queryset."""
     current = Employment.objects.filter(end_date__isnull=True)
     if filters.area:
         current = current.filter(enterprise__area__code__startswith=area_prefix(filters.area))

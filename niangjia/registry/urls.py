@@ -1,6 +1,6 @@
 from django.urls import path
 
-from niangjia.registry import views
+from niangjia.registry import views, views_import
 
 app_name = "registry"
 
@@ -10,5 +10,11 @@ urlpatterns = [
     path("workers/", views.worker_list_view, name="worker_list"),
     path("workers/<int:pk>/", views.worker_detail_view, name="worker_detail"),
     path("households/<int:pk>/", views.household_detail_view, name="household_detail"),
+    path("export/<str:kind>/", views.export_view, name="export"),
+    path("import/", views_import.import_upload_view, name="import"),
+    path("import/<uuid:token>/", views_import.import_preview_view, name="import_preview"),
+    path("import/<uuid:token>/result/", views_import.import_result_view, name="import_result"),
+    path("import/<uuid:token>/report.xlsx", views_import.import_report_view, name="import_report"),
+    path("import/template/<str:kind>.xlsx", views_import.import_template_view, name="import_template"),
     path("reveal/<str:kind>/<int:pk>/<str:field>/", views.reveal_view, name="reveal"),
 ]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from niangjia.core.scoping import Action, allows
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
+from niangjia.registry.exporting import export_enterprises, export_workers
 from niangjia.registry.forms import EnterpriseFilterForm, WorkerFilterForm
 from niangjia.registry.models import Employment, HouseholdMember
 from niangjia.registry.services import reveal
@@ -132,3 +136,26 @@ def reveal_view(request: HttpRequest, kind: str, pk: int, field: str) -> HttpRes
         obj = member
     value = reveal(actor=staff_of(request), obj=obj, field=field)
     return render(request, "registry/_revealed.html", {"value": value})
+
+
+@login_required
+def export_view(request: HttpRequest, kind: str) -> FileResponse:
+    """The filtered list, scoped and masked, as an xlsx download (the export is audited)."""
+    user = staff_of(request)
+    buffer = io.BytesIO()
+    filters = {key: str(value) for key, value in request.GET.items() if value and key != "after"}
+    if kind == "enterprises":
+        form_e = EnterpriseFilterForm(request.GET or None)
+        queryset_e = selectors.enterprise_queryset(user=user, filters=form_e.to_filter(), action=Action.EXPORT)
+        export_enterprises(user=user, queryset=queryset_e, stream=buffer, filters=filters)
+        label = "企业名册"
+    elif kind == "workers":
+        form_w = WorkerFilterForm(request.GET or None)
+        queryset_w = selectors.worker_queryset(user=user, filters=form_w.to_filter(), action=Action.EXPORT)
+        export_workers(user=user, queryset=queryset_w, stream=buffer, filters=filters)
+        label = "职工名册"
+    else:
+        raise Http404
+    buffer.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(buffer, as_attachment=True, filename=f"{label}-{stamp}.xlsx")

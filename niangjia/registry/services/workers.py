@@ -82,7 +82,7 @@ class WorkerData:
         return data
 
 
-def _apply(worker: Worker, data: WorkerData) -> dict[str, tuple[Any, Any]]:
+def worker_apply_data(worker: Worker, data: WorkerData) -> dict[str, tuple[Any, Any]]:
     """Set the given fields on `worker`; return {field: (old, new)} of what changed (identifiers masked)."""
     changes: dict[str, tuple[Any, Any]] = {}
     if worker.name != data.name:
@@ -128,7 +128,7 @@ def worker_register(
         require(actor, Action.CHANGE, owner)
     with transaction.atomic():
         worker = Worker(org=owner, name="")
-        changes = _apply(worker, data)
+        changes = worker_apply_data(worker, data)
         worker.full_clean()
         worker.save()
         if data.enterprise is not None:
@@ -158,7 +158,7 @@ def _update(*, actor: StaffUser | None, worker: Worker, data: WorkerData) -> tup
             require(actor, Action.CHANGE, data.enterprise)
     with transaction.atomic():
         worker = Worker.objects.select_for_update().get(pk=worker.pk)
-        changes = _apply(worker, data)
+        changes = worker_apply_data(worker, data)
         if data.enterprise is not None:
             _ensure_employment(worker, data, changes)
         if not changes:

@@ -1,0 +1,86 @@
+"""`import_file`: read one file of one kind, check every row, and commit it or not.
+
+All-or-nothing by default: the whole file is one transaction, rolled back if any
+row is bad. With `good_rows_only` the good rows are committed and the bad ones
+reported. A dry run reads and checks everything and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from niangjia.core.audit import audit_record
+from niangjia.orgs.models import StaffUser, UnionOrg
+from niangjia.registry.importing.columns import KINDS
+from niangjia.registry.importing.context import ImportContext
+from niangjia.registry.importing.enterprises import import_enterprises
+from niangjia.registry.importing.households import import_households
+from niangjia.registry.importing.reading import read_rows
+from niangjia.registry.importing.result import ImportFileError, ImportResult
+from niangjia.registry.importing.rows import Row, find_header, parse_rows
+from niangjia.registry.importing.run import ImportRun
+from niangjia.registry.importing.workers import import_workers
+
+IMPORTERS: dict[str, Callable[[Iterator[Row], ImportRun], None]] = {
+    "enterprises": import_enterprises,
+    "workers": import_workers,
+    "households": import_households,
+}
+
+
+class _Rollback(Exception):
+    """Raised inside the import's transaction to undo it."""
+
+
+def import_file(
+    *,
+    kind: str,
+    path: Path,
+    user: StaffUser | None,
+    org: UnionOrg | None = None,
+    dry_run: bool = False,
+    good_rows_only: bool = False,
+    file_label: str = "",
+) -> ImportResult:
+    """Import `path` as `kind` ("enterprises", "workers" or "households") on behalf of `user`.
+
+    `user=None` acts as the system (no scope limit, audited without actor); `org`
+    is where records without a better owner go (default: the user's org).
+    Raises ImportFileError when the file as a whole cannot be read.
+    """
+    if kind not in KINDS:
+        raise ImportFileError(f"未知的导入类型“{kind}”，应为 enterprises、workers 或 households。")
+    if user is not None and org is not None and not ImportContext(user=user).may_change_org(org):
+        raise PermissionDenied(f"无权向“{org.name}”导入：超出您所在组织的管辖范围。")
+    columns = KINDS[kind]
+    result = ImportResult(kind=kind)
+    rows = read_rows(Path(path))
+    header = find_header(rows, kind, columns)
+    result.ignored_headers = header.ignored
+    run = ImportRun(
+        ctx=ImportContext(user=user, org=org), result=result, header=header, commit=not dry_run,
+        good_rows_only=good_rows_only, canonical={c.key: c.header for c in columns},
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            IMPORTERS[kind](_counted(parse_rows(rows, header, columns), result), run)
+            if dry_run or not result.good_rows or (result.error_rows and not good_rows_only):
+                raise _Rollback
+            audit_record(
+                actor=user, action="registry.import", target=org,
+                target_label=f"导入{file_label or Path(path).name}", new=result.counts(),
+            )  # fmt: skip
+            result.committed = True
+    except _Rollback:
+        pass
+    return result
+
+
+def _counted(rows: Iterator[Row], result: ImportResult) -> Iterator[Row]:
+    for row in rows:
+        result.rows += 1
+        yield row

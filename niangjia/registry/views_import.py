@@ -1,0 +1,181 @@
+"""Web pages of roster import: upload → preview with errors → confirm → result.
+
+The upload is kept under MEDIA_ROOT/imports/<uuid>/ beside a small JSON file of
+who uploaded it and what the preview found; only its uploader can see it. The
+preview is a dry run; confirming runs the import again, for real, on the same
+file (so the database is checked again at that moment).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from niangjia.core.scoping import Action, require_action
+from niangjia.orgs.auth import staff_of
+from niangjia.registry.importing import KIND_LABELS, KINDS, ImportFileError, ImportResult, import_file, report_write
+from niangjia.registry.importing.reading import check_size, max_bytes
+from niangjia.registry.importing.report import summary_line
+from niangjia.registry.importing.template import template_filename, template_write
+
+SHOWN_ERRORS = 200
+ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+
+
+class ImportUploadForm(forms.Form):
+    """What to import, and how."""
+
+    kind = forms.ChoiceField(label="导入类型", choices=[(k, f"{v}名册") for k, v in KIND_LABELS.items()])
+    file = forms.FileField(label="文件（.xlsx / .xls / .csv）")
+    good_rows_only = forms.BooleanField(
+        label="只导入正确的行（不勾选时，只要有一行出错，整个文件都不导入）", required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError("只支持 .xlsx、.xls 和 .csv 文件。")
+        try:
+            check_size(upload.size)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _load(request: HttpRequest, token: uuid.UUID) -> tuple[Path, dict[str, Any]]:
+    """The upload's folder and metadata, if it exists and is the requesting user's."""
+    folder = _root() / str(token)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Http404("找不到该导入文件，可能已过期。") from None
+    if meta.get("user_id") != staff_of(request).pk:
+        raise Http404("找不到该导入文件，可能已过期。")
+    return folder, meta
+
+
+def _save(folder: Path, meta: dict[str, Any], result: ImportResult, stage: str) -> None:
+    meta[stage] = result.as_dict()
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    report_write(result, str(folder / f"{stage}-report.xlsx"))
+
+
+def _run(request: HttpRequest, folder: Path, meta: dict[str, Any], *, dry_run: bool) -> ImportResult:
+    return import_file(
+        kind=meta["kind"], path=folder / meta["stored"], user=staff_of(request),
+        dry_run=dry_run, good_rows_only=meta["good_rows_only"], file_label=meta["name"],
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload_view(request: HttpRequest) -> HttpResponse:
+    """Choose a kind and a file; the file is checked (nothing written) and the preview shown."""
+    require_action(staff_of(request), Action.CHANGE)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = uuid.uuid4()
+        folder = _root() / str(token)
+        folder.mkdir(parents=True, exist_ok=True)
+        upload = form.cleaned_data["file"]
+        stored = "source" + Path(upload.name).suffix.lower()
+        with (folder / stored).open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        meta = {
+            "user_id": staff_of(request).pk, "kind": form.cleaned_data["kind"], "name": Path(upload.name).name,
+            "stored": stored, "good_rows_only": form.cleaned_data["good_rows_only"],
+            "uploaded_at": timezone.now().isoformat(),
+        }  # fmt: skip
+        try:
+            result = _run(request, folder, meta, dry_run=True)
+        except (ImportFileError, PermissionDenied) as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            form.add_error("file", str(exc))
+        else:
+            _save(folder, meta, result, "preview")
+            return redirect("registry:import_preview", token=token)
+    context = {"form": form, "kinds": list(KIND_LABELS.items()), "max_mb": max_bytes() // (1024 * 1024)}
+    return render(request, "registry/import_upload.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """Show what the import would do; on POST (the confirm button) do it."""
+    require_action(staff_of(request), Action.CHANGE)
+    folder, meta = _load(request, token)
+    if "result" in meta:
+        return redirect("registry:import_result", token=token)
+    if request.method == "POST":
+        meta["good_rows_only"] = bool(request.POST.get("good_rows_only")) or meta["good_rows_only"]
+        try:
+            result = _run(request, folder, meta, dry_run=False)
+        except (ImportFileError, PermissionDenied) as exc:
+            raise Http404(str(exc)) from exc
+        _save(folder, meta, result, "result")
+        if result.committed:
+            (folder / meta["stored"]).unlink(missing_ok=True)  # the data is in the database now
+        return redirect("registry:import_result", token=token)
+    return _render(request, "registry/import_preview.html", token, meta, ImportResult.from_dict(meta["preview"]))
+
+
+@login_required
+def import_result_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """The outcome of a confirmed import."""
+    _, meta = _load(request, token)
+    if "result" not in meta:
+        return redirect("registry:import_preview", token=token)
+    return _render(request, "registry/import_result.html", token, meta, ImportResult.from_dict(meta["result"]))
+
+
+def _render(
+    request: HttpRequest, template: str, token: uuid.UUID, meta: dict[str, Any], result: ImportResult
+) -> HttpResponse:
+    context = {
+        "token": token, "meta": meta, "result": result, "summary": summary_line(result),
+        "kind_label": KIND_LABELS[meta["kind"]], "errors": result.errors[:SHOWN_ERRORS],
+        "more_errors": max(result.error_count - SHOWN_ERRORS, 0),
+        "can_commit": result.good_rows > 0 and (meta["good_rows_only"] or not result.error_rows),
+    }  # fmt: skip
+    return render(request, template, context)
+
+
+@login_required
+def import_report_view(request: HttpRequest, token: uuid.UUID) -> FileResponse:
+    """Download the error report (of the result if confirmed, else of the preview)."""
+    folder, meta = _load(request, token)
+    stage = "result" if "result" in meta else "preview"
+    path = folder / f"{stage}-report.xlsx"
+    if not path.is_file():
+        raise Http404("错误清单不存在。")
+    name = f"{Path(meta['name']).stem}-错误清单.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def import_template_view(request: HttpRequest, kind: str) -> FileResponse:
+    """Download the blank template of a kind."""
+    if kind not in KINDS:
+        raise Http404("没有这种导入模板。")
+    stream = io.BytesIO()
+    template_write(kind, stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename=template_filename(kind))
