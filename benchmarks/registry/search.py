@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _django import fresh_database  # noqa: E402
+from _django import fresh_database
 
 DEFAULT_URL = "postgres://niangjia:niangjia@127.0.0.1:5432/niangjia_bench"
 COLUMNS = [
