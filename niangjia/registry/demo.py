@@ -94,7 +94,8 @@ def registry_seed(*, tree: TreeSeed, seed: int, workers: int | None, stdout: Wri
     started = time.monotonic()
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    seeded_at = timezone.make_aware(datetime.combine(today, clock(8, 0)))
+    # Never in the future: a change stamped later than "now" would look unscreened until then.
+    seeded_at = min(timezone.make_aware(datetime.combine(today, clock(8, 0))), timezone.now())
     timer = Timer()
     places = district_places(tree)
     with transaction.atomic():

@@ -11,7 +11,15 @@ from niangjia.rules.engine import screen
 from niangjia.rules.model import Policy
 from niangjia.rules.schema import TABLES, tables_from_rows
 
-_CHECKED = ("status", "level", "amount", "missing_documents", "missing_facts", "reasons_contain")
+_CHECKED = (
+    "status",
+    "level",
+    "amount",
+    "missing_documents",
+    "missing_facts",
+    "reasons_contain",
+    "reasons_not_contain",
+)
 
 
 @dataclass
@@ -60,6 +68,9 @@ def run_case(policy: Policy, case: dict[str, Any]) -> CaseResult:
             if k == "reasons_contain":
                 if str(want[k]) not in (got["reasons"] or ""):
                     result.failures.append(f"{want[key]}：理由中应包含「{want[k]}」，实际为「{got['reasons']}」")
+            elif k == "reasons_not_contain":
+                if str(want[k]) in (got["reasons"] or ""):
+                    result.failures.append(f"{want[key]}：理由中不应包含「{want[k]}」，实际为「{got['reasons']}」")
             elif not _same(k, want[k], got[k]):
                 result.failures.append(
                     f"{want[key]}：{k} 应为 {want[k]!r}，实际为 {got[k]!r}（理由：{got['reasons']}）"

@@ -1,34 +1,43 @@
 """Evaluate compiled policies over the input tables — one code path for a city and a household.
 
 For each policy: cheap rules run on every entity; entities they definitively rule out are
-reported at once (with the failing rules' reasons), and only the survivors reach the expensive
-part — related-table aggregations (members, events, payments, documents), levels, amounts,
-documents and full explanations. ``screen_household`` runs this very code on a one-household
-frame, so bulk and single results cannot drift apart.
+reported at once, and only the survivors reach the expensive part — related-table aggregations
+(members, events, payments, documents), levels, amounts, documents and explanations.
+``screen_household`` runs this very code on a one-household frame, so bulk and single results
+cannot drift apart.
+
+Speed: the tables are normalised once per call and keyed by dense integer ids (``__h`` per
+household, ``__p`` per person), so every join and group-by after that is on integers; related
+tables are aggregated with Polars' fast paths; every policy's plan goes into one
+``collect_all``. With ``reasons="kept"`` a not-eligible row carries only the ids of the rules
+that ruled it out (``reasons = "two_homes,private_car"``) and no hint: the Chinese sentences
+are built for eligible and possibly rows only, which is what the work lists store. The
+sentences of any row can be had with ``reasons="all"`` or :func:`screen_household`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 import polars as pl
 
-from niangjia.rules.expr import Typed, round_fen
+from niangjia.rules.expr import AggRequest, Typed, round_fen
 from niangjia.rules.model import Policy
 from niangjia.rules.params import param_frame
 from niangjia.rules.plan import Plan, compile_policy
-from niangjia.rules.schema import normalize_tables
+from niangjia.rules.schema import TABLES, normalize_table
 
 ELIGIBLE, NOT_ELIGIBLE, POSSIBLY = "eligible", "not_eligible", "possibly"
 STATUS = pl.Enum([ELIGIBLE, NOT_ELIGIBLE, POSSIBLY])
 _LIST = pl.List(pl.String)
+# Columns repeated on every row of a policy are categorical: a 64-character hash costs 4 bytes a row.
 RESULT_SCHEMA: dict[str, pl.DataType] = {
-    "policy_id": pl.String(),
-    "policy_version": pl.String(),
-    "content_hash": pl.String(),
-    "parameters_hash": pl.String(),
+    "policy_id": pl.Categorical(),
+    "policy_version": pl.Categorical(),
+    "content_hash": pl.Categorical(),
+    "parameters_hash": pl.Categorical(),
     "as_of": pl.Date(),
     "household_id": pl.String(),
     "person_id": pl.String(),
@@ -42,22 +51,78 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
     "missing_documents": _LIST,
 }
 SEP = "；"
+CODE_SEP = ","
+Reasons = Literal["all", "kept"]
 Tables = Mapping[str, pl.DataFrame | pl.LazyFrame | None]
+H, P = "__h", "__p"  # dense integer keys of households and persons
+SMALL = 64  # households held in memory up to this: evaluate eagerly, one policy after the other
+
+
+def _is_small(tables: Tables) -> bool:
+    hh = tables.get("households")
+    return isinstance(hh, pl.DataFrame) and hh.height <= SMALL
+
+
+def _collect(frames: Sequence[pl.LazyFrame], small: bool) -> list[pl.DataFrame]:
+    # collect_all runs plans in parallel: worth it for a registry, pure overhead for one household.
+    return [f.collect() for f in frames] if small else pl.collect_all(frames)
 
 
 def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, pl.LazyFrame]:
-    """Normalise the tables and attach every parameter resolved for each household's region."""
-    frames = normalize_tables(tables)
+    """Normalise the tables once, key them by integers and attach every parameter per region.
+
+    Events, payments and documents recorded against a person get that person's household, so
+    household policies see them; events get ``settled`` (a payment references them).
+    """
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    small = _is_small(tables)
+    frames = {name: normalize_table(name, tables.get(name)) for name in TABLES}
+    hh = frames["households"].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(H))
+    ids = hh.select("household_id", H)
+    persons = (
+        frames["persons"]
+        .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(P))
+        .join(ids, on="household_id", how="left")
+    )
+    hh_done, persons_done = _collect([hh, persons], small)
+    related = {name: frames[name] for name in ("events", "payments", "documents")}
+    # Only the people the related rows name: one probe of the persons table instead of three.
+    named = pl.concat([f.select("person_id") for f in related.values()]).drop_nulls().unique()
+    link = (
+        persons_done.lazy()
+        .select("person_id", P, pl.col(H).alias("__ph"), pl.col("household_id").alias("__phs"))
+        .join(named, on="person_id", how="semi")
+        .collect()
+        .lazy()
+    )
+    ids_lf = hh_done.lazy().select("household_id", pl.col(H).alias("__oh"))
+    for name, frame in related.items():
+        related[name] = (
+            frame.join(link, on="person_id", how="left")
+            .join(ids_lf, on="household_id", how="left")
+            .with_columns(
+                pl.when(pl.col("household_id").is_null()).then(pl.col("__ph")).otherwise(pl.col("__oh")).alias(H),
+                pl.coalesce("household_id", "__phs").alias("household_id"),
+            )
+            .drop("__oh", "__ph", "__phs")
+        )
+    settled = related["payments"].select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
+    related["events"] = (
+        related["events"].join(settled, on="event_id", how="left").with_columns(pl.col("settled").fill_null(False))
+    )
+    done = _collect(list(related.values()), small)
     params = {p.name: p for plan in plans for p in plan.policy.parameters.values()}
-    regions = frames["households"].select("region_code").unique().collect()["region_code"].to_list()
-    pf = param_frame(params.values(), regions, as_of).lazy()
-    hh = frames["households"].join(pf, on="region_code", how="left")
-    frames["hh"] = hh
-    frames["person_base"] = frames["persons"].join(hh, on="household_id", how="left")
-    # Materialise once: every policy reads these, and a lazy plan would redo the casts per policy.
-    names = list(frames)
-    done = pl.collect_all([frames[n] for n in names])
-    return {n: d.lazy() for n, d in zip(names, done, strict=True)}
+    regions = hh_done["region_code"].unique().to_list()
+    pf = param_frame(params.values(), regions, as_of)
+    if pf.width > 1:
+        hh_done = hh_done.join(pf, on="region_code", how="left", maintain_order="left")
+    out = {"hh": hh_done.lazy(), "persons": persons_done.lazy()}
+    out |= {name: d.lazy() for name, d in zip(related, done, strict=True)}
+    # A person row sees its household's columns; joined lazily, so only the columns read are built.
+    out["person_base"] = out["persons"].join(out["hh"].drop("household_id"), on=H, how="left")
+    return out
 
 
 _PLANS: dict[tuple[str, str, str, dt.date], Plan] = {}
@@ -77,21 +142,39 @@ def plans_for(policies: Sequence[Policy], as_of: dt.date) -> list[Plan]:
 
 
 def screen(
-    policies: Sequence[Policy], tables: Tables, as_of: dt.date, *, lazy: bool = False
+    policies: Sequence[Policy],
+    tables: Tables,
+    as_of: dt.date,
+    *,
+    lazy: bool = False,
+    reasons: Reasons = "all",
 ) -> pl.DataFrame | pl.LazyFrame:
-    """Screen every entity in ``tables`` against ``policies`` on ``as_of``; one row per (entity, policy)."""
+    """Screen every entity in ``tables`` against ``policies`` on ``as_of``; one row per (entity, policy).
+
+    ``reasons="all"`` (default) explains every row in Chinese; ``reasons="kept"`` explains the
+    eligible and possibly rows and gives not-eligible rows the ids of the rules that failed.
+    Statuses, levels, amounts and missing facts/documents are the same in both modes.
+    """
+    if reasons not in ("all", "kept"):
+        raise ValueError(f"reasons 只能是 'all' 或 'kept'，不是 {reasons!r}")
     plans = plans_for(policies, as_of)
+    if not plans:
+        return pl.LazyFrame(schema=RESULT_SCHEMA) if lazy else pl.DataFrame(schema=RESULT_SCHEMA)
     frames = prepare(tables, plans, as_of)
-    parts = [evaluate(plan, frames) for plan in plans]
+    if not lazy and _is_small(tables):
+        # A household or a handful: Polars' per-query overhead dominates, so run the very same
+        # evaluation on eager frames, policy by policy (no planning, no thread hand-offs).
+        eager = {name: frame.collect() for name, frame in frames.items()}
+        return pl.concat([evaluate(plan, eager, reasons) for plan in plans], how="vertical")
+    parts = [evaluate(plan, frames, reasons) for plan in plans]
     if lazy:
-        return pl.concat(parts, how="vertical") if parts else pl.LazyFrame(schema=RESULT_SCHEMA)
-    done = pl.collect_all(parts)  # policies run in parallel
-    return pl.concat(done, how="vertical") if done else pl.DataFrame(schema=RESULT_SCHEMA)
+        return pl.concat(parts, how="vertical")
+    done = pl.collect_all(parts)  # policies run in parallel, one optimisation pass
+    return pl.concat(done, how="vertical", rechunk=False)
 
 
-def screen_household(policies: Sequence[Policy], tables: Tables, household_id: str, as_of: dt.date) -> pl.DataFrame:
-    """Re-screen one household with exactly the bulk code path, on its rows only."""
-    hid = str(household_id)
+def _household_rows(tables: Tables, hid: str) -> dict[str, pl.DataFrame | pl.LazyFrame | None]:
+    """The rows of ``tables`` that belong to household ``hid`` (directly or through a member)."""
     persons = tables.get("persons")
     members: list[str] = []
     if persons is not None:
@@ -102,7 +185,7 @@ def screen_household(policies: Sequence[Policy], tables: Tables, household_id: s
             .collect()["person_id"]
             .to_list()
         )
-    own: dict[str, pl.DataFrame | pl.LazyFrame | None] = {}
+    own: dict[str, pl.LazyFrame] = {}
     for name, frame in tables.items():
         if frame is None:
             continue
@@ -111,33 +194,65 @@ def screen_household(policies: Sequence[Policy], tables: Tables, household_id: s
         mine = pl.lit(False)
         if "household_id" in cols:
             mine = mine | (pl.col("household_id").cast(pl.String) == hid)
-        if "person_id" in cols and name != "persons":
+        if "person_id" in cols and name != "persons" and members:
             mine = mine | pl.col("person_id").cast(pl.String).is_in(members)
-        own[name] = lf.filter(mine.fill_null(False)).collect()
-    result = screen(policies, own, as_of)
+        own[name] = lf.filter(mine.fill_null(False))
+    return {name: frame.collect() for name, frame in own.items()}
+
+
+def screen_household(policies: Sequence[Policy], tables: Tables, household_id: str, as_of: dt.date) -> pl.DataFrame:
+    """Re-screen one household with exactly the bulk code path, on its rows only (full reasons)."""
+    result = screen(policies, _household_rows(tables, str(household_id)), as_of)
     assert isinstance(result, pl.DataFrame)
     return result.sort("policy_id", "person_id", nulls_last=False)
+
+
+# The evaluation below is written once for both kinds of frame: lazy for the registry, eager
+# for a household. The Polars expressions depend only on the compiled plan, so they are built
+# once per plan and kept in ``plan.cache``.
+F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
+
+
+def _cached(plan: Plan, key: Any, build: Callable[[], Any]) -> Any:
+    if key not in plan.cache:
+        plan.cache[key] = build()
+    return plan.cache[key]
 
 
 def _ok_list(plan: Plan, heavy: bool | None) -> list[pl.Expr]:
     return [pl.col(f"__ok{i}") for i, r in enumerate(plan.rules) if heavy is None or r.heavy == heavy]
 
 
-def _with_rules(lf: pl.LazyFrame, plan: Plan, heavy: bool) -> pl.LazyFrame:
-    for name, t in plan.lets:
-        if t.heavy == heavy:
-            lf = lf.with_columns(t.expr.alias(name))
+def _rule_stages(plan: Plan, heavy: bool) -> list[list[pl.Expr]]:
+    """``with_columns`` stages: each variable in turn (they may use the previous ones), then the rules."""
+    stages = [[t.expr.alias(name)] for name, t in plan.lets if t.heavy == heavy]
     oks = [r.ok.expr.alias(f"__ok{i}") for i, r in enumerate(plan.rules) if r.heavy == heavy]
-    return lf.with_columns(oks) if oks else lf
+    if not heavy:
+        cheap = _ok_list(plan, heavy=False)
+        ruled_out = pl.any_horizontal([c.not_().fill_null(False) for c in cheap]) if cheap else pl.lit(False)
+        return [[t.expr.alias(n)] for n, t in plan.member_lets if plan.policy.entity == "person"] + [
+            *stages,
+            oks,
+            [ruled_out.alias("__out")],
+        ]
+    return stages + ([oks] if oks else [])
+
+
+def _staged(frame: F, stages: list[list[pl.Expr]]) -> F:
+    for stage in stages:
+        if stage:
+            frame = frame.with_columns(stage)
+    return frame
 
 
 def _meta(plan: Plan) -> list[pl.Expr]:
     p = plan.policy
+    cat = pl.Categorical()
     return [
-        pl.lit(p.id).alias("policy_id"),
-        pl.lit(p.version).alias("policy_version"),
-        pl.lit(p.content_hash).alias("content_hash"),
-        pl.lit(p.parameters_hash).alias("parameters_hash"),
+        pl.lit(p.id).cast(cat).alias("policy_id"),
+        pl.lit(p.version).cast(cat).alias("policy_version"),
+        pl.lit(p.content_hash).cast(cat).alias("content_hash"),
+        pl.lit(p.parameters_hash).cast(cat).alias("parameters_hash"),
         pl.lit(plan.as_of, pl.Date).alias("as_of"),
         pl.col("household_id"),
         (pl.col("person_id") if plan.policy.entity == "person" else pl.lit(None, pl.String)).alias("person_id"),
@@ -154,69 +269,85 @@ def _listed(items: Sequence[Any]) -> pl.Expr:
     return pl.concat_list(items).list.drop_nulls() if items else pl.lit([], _LIST)
 
 
-def _gated(lf: pl.LazyFrame, plan: Plan, reason: pl.Expr | None = None) -> pl.LazyFrame:
-    """Rows ruled out by a cheap rule: not eligible, with the failing rules' reasons."""
-    cheap = [(i, r) for i, r in enumerate(plan.rules) if not r.heavy and reason is None]
-    fails = [pl.when(pl.col(f"__ok{i}").not_()).then(r.fail_text.expr) for i, r in cheap if r.fail_text]
-    hints = [pl.when(pl.col(f"__ok{i}").not_()).then(pl.lit(r.rule.hint)) for i, r in cheap if r.rule.hint]
-    return lf.select(
+def _codes(failed: Sequence[tuple[pl.Expr, str]]) -> pl.Expr:
+    """The ids of the failed checks, comma-separated: the compact reason of a not-eligible row."""
+    if not failed:
+        return pl.lit(None, pl.String)
+    parts = [pl.when(bad).then(pl.lit(code)) for bad, code in failed]
+    if len(parts) == 1:
+        return parts[0]
+    return pl.concat_str(parts, separator=CODE_SEP, ignore_nulls=True).replace("", None)
+
+
+def _not_eligible(plan: Plan, reasons: pl.Expr, hint: pl.Expr) -> list[pl.Expr]:
+    return [
         *_meta(plan),
         pl.lit(NOT_ELIGIBLE, STATUS).alias("status"),
         pl.lit(None, pl.String).alias("level"),
         pl.lit(None, pl.String).alias("level_label"),
         pl.lit(None, pl.Decimal(18, 2)).alias("amount"),
-        (reason if reason is not None else _join(fails)).alias("reasons"),
-        _join(hints).alias("hint"),
+        reasons.alias("reasons"),
+        hint.alias("hint"),
         pl.lit([], _LIST).alias("missing_facts"),
         pl.lit([], _LIST).alias("missing_documents"),
-    )
+    ]
 
 
-def _relation_source(
-    plan: Plan, frames: dict[str, pl.LazyFrame], relation: str, survivors: pl.LazyFrame
-) -> tuple[pl.LazyFrame, str]:
-    """The related rows of the survivors only, and the key they group by."""
-    person = plan.policy.entity == "person"
+def _gated(plan: Plan, reasons: Reasons) -> list[pl.Expr]:
+    """Rows ruled out by a cheap rule: not eligible, with the failing rules' reasons (or ids)."""
+    cheap = [(pl.col(f"__ok{i}").not_(), r) for i, r in enumerate(plan.rules) if not r.heavy]
+    if reasons == "kept":
+        return _not_eligible(plan, _codes([(bad, r.rule.id) for bad, r in cheap]), pl.lit(None, pl.String))
+    fails = [pl.when(bad).then(r.fail_text.expr) for bad, r in cheap if r.fail_text]
+    hints = [pl.when(bad).then(pl.lit(r.rule.hint)) for bad, r in cheap if r.rule.hint]
+    return _not_eligible(plan, _join(fails), _join(hints))
+
+
+def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors: F) -> tuple[F, str]:
+    """The related rows to aggregate, and the key they group by.
+
+    Members (the big table) are cut down to the survivors' households first; events, payments
+    and documents are small next to the entities, so they are grouped whole and the left join
+    onto the survivors keeps what is needed.
+    """
     if relation == "members":
-        src = frames["person_base"].join(survivors.select("household_id").unique(), on="household_id", how="semi")
-        for name, t in plan.member_lets:  # one by one: a member variable may use the previous ones
-            src = src.with_columns(t.expr.alias(name))
-        return src, "household_id"
-    key = "person_id" if person else "household_id"
-    src = frames[relation].join(survivors.select(key).unique(), on=key, how="semi")
+        src = frames["person_base"].join(survivors.select(H), on=H, how="semi")
+        stages = _cached(plan, "member_lets", lambda: [[t.expr.alias(n)] for n, t in plan.member_lets])
+        return _staged(src, stages), H
+    person = plan.policy.entity == "person"
+    src = frames[relation]
     if relation == "documents" and person:
         # A document filed for the whole household (no person) is on file for each member.
-        shared = (
-            frames["documents"]
-            .filter(pl.col("person_id").is_null())
-            .drop("person_id")
-            .join(survivors.select("household_id", "person_id").unique(), on="household_id", how="inner")
-        )
-        src = pl.concat([src, shared.select(src.collect_schema().names())])
-    return src, key
+        shared = src.filter(pl.col("person_id").is_null()).drop(P).join(frames["persons"].select(H, P), on=H)
+        src = pl.concat([src.filter(pl.col(P).is_not_null()), shared], how="diagonal")
+    return src, P if person else H
 
 
-def _aggregate(plan: Plan, frames: dict[str, pl.LazyFrame], survivors: pl.LazyFrame) -> pl.LazyFrame:
-    by_relation: dict[str, list[int]] = {}
-    for i, a in enumerate(plan.scope.aggs):
-        by_relation.setdefault(a.relation, []).append(i)
-    for relation, idx in by_relation.items():
+def _agg_groups(plan: Plan) -> list[tuple[str, bool, str, list[pl.Expr], list[pl.Expr]]]:
+    """Per (relation, heads only): the aggregations and the fills for entities without rows."""
+    groups: dict[tuple[str, bool], list[AggRequest]] = {}
+    for a in plan.scope.aggs:
+        groups.setdefault((a.relation, a.heads_only), []).append(a)
+    out = []
+    for (relation, heads_only), requests in groups.items():
+        n = f"__n_{relation}_{int(heads_only)}"
+        aggs = [pl.len().alias(n), *(a.agg.alias(a.alias) for a in requests)]
+        # No related rows at all is a known fact (closed world), not an unknown.
+        fills = [
+            pl.when(pl.col(n).is_null()).then(pl.lit(a.empty, a.dtype)).otherwise(pl.col(a.alias)).alias(a.alias)
+            for a in requests
+        ]
+        out.append((relation, heads_only, n, aggs, fills))
+    return out
+
+
+def _aggregate(plan: Plan, frames: dict[str, F], survivors: F) -> F:
+    for relation, heads_only, n, aggs, fills in _cached(plan, "aggs", lambda: _agg_groups(plan)):
         src, key = _relation_source(plan, frames, relation, survivors)
-        n = f"__n_{relation}"
-        aggs = [plan.scope.aggs[i].agg.alias(plan.scope.aggs[i].alias) for i in idx]
-        grouped = src.group_by(key).agg(pl.len().alias(n), *aggs)
-        join_key = "household_id" if relation == "members" else key
-        survivors = survivors.join(
-            grouped.rename({key: join_key}) if key != join_key else grouped, on=join_key, how="left"
-        )
-        fills = []
-        for i in idx:
-            a = plan.scope.aggs[i]
-            # No related rows at all is a known fact (closed world), not an unknown.
-            fills.append(
-                pl.when(pl.col(n).is_null()).then(pl.lit(a.empty, a.dtype)).otherwise(pl.col(a.alias)).alias(a.alias)
-            )
-        survivors = survivors.with_columns(fills).drop(n)
+        if heads_only:
+            src = src.filter(pl.col("relation") == "head")
+        grouped = src.group_by(key).agg(aggs)
+        survivors = survivors.join(grouped, on=key, how="left").with_columns(fills).drop(n)
     return survivors
 
 
@@ -258,21 +389,33 @@ def _text(t: Typed | None) -> pl.Expr:
     return t.expr if t is not None else pl.lit(None, pl.String)
 
 
-def _decide(plan: Plan, lf: pl.LazyFrame) -> pl.LazyFrame:
+def _decide(plan: Plan) -> list[list[pl.Expr]]:
     lid, label, level_state = _level_exprs(plan)
-    lf = lf.with_columns(lid.alias("level")).with_columns(label.alias("level_label"), level_state.alias("__lvl"))
-    lf = lf.with_columns(_amount_exprs(plan))
     amount_state = pl.col("amount") > 0 if plan.amount_value is not None else pl.lit(True)
-    ok_all = (
-        pl.all_horizontal([*_ok_list(plan, None), pl.col("__lvl"), amount_state])
-        if plan.rules
-        else pl.all_horizontal([pl.col("__lvl"), amount_state])
-    )
+    rules_ok = pl.all_horizontal(_ok_list(plan, None)) if plan.rules else pl.lit(True)
+    ok_all = pl.all_horizontal([rules_ok, pl.col("__lvl"), amount_state])
     status = pl.when(ok_all).then(pl.lit(ELIGIBLE)).when(~ok_all).then(pl.lit(NOT_ELIGIBLE)).otherwise(pl.lit(POSSIBLY))
-    return lf.with_columns(status.cast(STATUS).alias("status"), amount_state.alias("__amt"))
+    return [
+        [lid.alias("level")],
+        [label.alias("level_label"), level_state.alias("__lvl")],
+        _amount_exprs(plan),
+        [status.cast(STATUS).alias("status"), amount_state.alias("__amt"), rules_ok.alias("__rules")],
+    ]
 
 
-def _explain(plan: Plan, lf: pl.LazyFrame) -> pl.LazyFrame:
+def _ruled_out_codes(plan: Plan) -> pl.Expr:
+    """Compact reason of a survivor found not eligible: failed rule ids, then level / amount."""
+    failed = [(pl.col(f"__ok{i}").not_().fill_null(False), r.rule.id) for i, r in enumerate(plan.rules)]
+    rules_hold = pl.col("__rules").fill_null(False)
+    if plan.levels:
+        failed.append((rules_hold & pl.col("__lvl").not_().fill_null(False), "level"))
+    if plan.amount_value is not None:
+        lvl = pl.col("__lvl").fill_null(False)
+        failed.append((rules_hold & lvl & pl.col("__amt").not_().fill_null(False), "amount"))
+    return _codes(failed)
+
+
+def _explain(plan: Plan) -> list[pl.Expr]:
     st = pl.col("status")
     yes, no, unk = st == ELIGIBLE, st == NOT_ELIGIBLE, st == POSSIBLY
     reasons, hints, facts = [], [], []
@@ -290,6 +433,7 @@ def _explain(plan: Plan, lf: pl.LazyFrame) -> pl.LazyFrame:
             hints.append(pl.when(~yes & ok.not_().fill_null(True)).then(pl.lit(r.rule.hint)))
         facts.append(pl.when(unk & ok.is_null()).then(pl.lit(r.rule.missing or r.rule.id)))
     lvl, amt = pl.col("__lvl"), pl.col("__amt")
+    rules_hold = pl.col("__rules").fill_null(False)
     if plan.levels:
         level_text: Any = pl
         for lid, text in plan.level_texts:
@@ -308,13 +452,21 @@ def _explain(plan: Plan, lf: pl.LazyFrame) -> pl.LazyFrame:
             hints.append(pl.when(~yes & lvl.not_().fill_null(True)).then(pl.lit(plan.policy.no_level_hint)))
         facts.append(pl.when(unk & lvl.is_null()).then(pl.lit("确定级别所需的收入、支出等事实")))
     if plan.amount_value is not None:
-        reasons.append(
-            pl.when(yes & amt).then(_text(plan.amount_text)).when(no & amt.not_()).then(_text(plan.zero_text))
-        )
+        # The amount is the reason only when every rule and the level hold; and "cap reached"
+        # only when the cap is what leaves nothing to pay.
+        amount_decides = no & amt.not_() & rules_hold & lvl.fill_null(False)
+        if plan.amount_cap is not None:
+            zero = (
+                pl.when(pl.col("remaining") <= 0)
+                .then(_text(plan.zero_text))
+                .otherwise(pl.lit("按规定计算的可发金额为零"))
+            )
+        else:
+            zero = _text(plan.zero_text)
+        reasons.append(pl.when(yes & amt).then(_text(plan.amount_text)).when(amount_decides).then(zero))
         # Name the amount's facts only when nothing else is unknown, or the list would repeat itself.
-        rules_known = pl.all_horizontal(_ok_list(plan, None)).fill_null(False) if plan.rules else pl.lit(True)
         facts.append(
-            pl.when(unk & amt.is_null() & lvl.fill_null(False) & rules_known).then(pl.lit("计算金额所需的事实"))
+            pl.when(unk & amt.is_null() & lvl.fill_null(False) & rules_hold).then(pl.lit("计算金额所需的事实"))
         )
     docs = [
         pl.when(~no & needed.expr.fill_null(True) & ~on_file.expr).then(pl.lit(kind))
@@ -322,7 +474,7 @@ def _explain(plan: Plan, lf: pl.LazyFrame) -> pl.LazyFrame:
     ]
     amount = pl.when(~no).then(pl.col("amount")).cast(pl.Decimal(18, 2)) / 100
     lvl_out = [pl.when(~no & lvl.fill_null(False)).then(pl.col(c)).alias(c) for c in ("level", "level_label")]
-    return lf.select(
+    return [
         *_meta(plan),
         st,
         *lvl_out,
@@ -331,24 +483,25 @@ def _explain(plan: Plan, lf: pl.LazyFrame) -> pl.LazyFrame:
         _join(hints).alias("hint"),
         _listed(facts).alias("missing_facts"),
         _listed(docs).alias("missing_documents"),
-    )
+    ]
 
 
-def evaluate(plan: Plan, frames: dict[str, pl.LazyFrame]) -> pl.LazyFrame:
+def evaluate(plan: Plan, frames: dict[str, F], reasons: Reasons = "all") -> F:
     """Evaluate one compiled policy; returns rows in :data:`RESULT_SCHEMA`."""
     base = frames["hh"] if plan.policy.entity == "household" else frames["person_base"]
-    if plan.policy.entity == "person":
-        for name, t in plan.member_lets:
-            base = base.with_columns(t.expr.alias(name))
     if not plan.policy.in_force(plan.as_of):
-        reason = pl.lit(f"政策「{plan.policy.name}」在 {plan.as_of} 不在有效期内")
-        return _gated(base, plan, reason).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
-    lf = _with_rules(base, plan, heavy=False)
-    cheap = _ok_list(plan, heavy=False)
-    ruled_out = pl.any_horizontal([c.not_().fill_null(False) for c in cheap]) if cheap else pl.lit(False)
-    lf = lf.with_columns(ruled_out.alias("__out"))
-    gated = _gated(lf.filter(pl.col("__out")), plan)
+        text = "not_in_force" if reasons == "kept" else f"政策「{plan.policy.name}」在 {plan.as_of} 不在有效期内"
+        return base.select(_not_eligible(plan, pl.lit(text), pl.lit(None, pl.String))).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
+    lf = _staged(base, _cached(plan, "cheap", lambda: _rule_stages(plan, heavy=False)))
+    gated = lf.filter(pl.col("__out")).select(_cached(plan, ("gated", reasons), lambda: _gated(plan, reasons)))
     survivors = _aggregate(plan, frames, lf.filter(~pl.col("__out")))
-    survivors = _with_rules(survivors, plan, heavy=True)
-    survivors = _explain(plan, _decide(plan, survivors))
-    return pl.concat([gated.cast(RESULT_SCHEMA), survivors.cast(RESULT_SCHEMA)], how="vertical")  # type: ignore[arg-type]
+    survivors = _staged(survivors, _cached(plan, "heavy", lambda: _rule_stages(plan, heavy=True)))
+    decided = _staged(survivors, _cached(plan, "decide", lambda: _decide(plan)))
+    parts = [gated]
+    if reasons == "kept":
+        out = pl.col("status") == NOT_ELIGIBLE
+        codes = _cached(plan, "codes", lambda: _not_eligible(plan, _ruled_out_codes(plan), pl.lit(None, pl.String)))
+        parts.append(decided.filter(out).select(codes))
+        decided = decided.filter(~out)
+    parts.append(decided.select(_cached(plan, "explain", lambda: _explain(plan))))
+    return pl.concat([p.cast(RESULT_SCHEMA) for p in parts], how="vertical")  # type: ignore[arg-type]

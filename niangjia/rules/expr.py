@@ -109,6 +109,7 @@ class AggRequest:
     agg: pl.Expr
     empty: Any  # value for an entity with no related rows
     dtype: pl.DataType
+    heads_only: bool = False  # aggregate the rows with relation == 'head' only (``head(x)``)
 
 
 @dataclass
@@ -129,9 +130,9 @@ class Scope:
             raise ExprError(f"未知的关联表：{relation}", f"可用的关联表：{'、'.join(sorted(self.relations)) or '无'}")
         return inner
 
-    def add_agg(self, relation: str, agg: pl.Expr, empty: Any, dtype: pl.DataType) -> str:
+    def add_agg(self, relation: str, agg: pl.Expr, empty: Any, dtype: pl.DataType, heads_only: bool = False) -> str:
         alias = f"__agg{len(self.aggs)}"
-        self.aggs.append(AggRequest(alias, relation, agg, empty, dtype))
+        self.aggs.append(AggRequest(alias, relation, agg, empty, dtype, heads_only))
         return alias
 
 

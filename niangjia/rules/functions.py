@@ -219,8 +219,12 @@ def _aggregate(c: Compiler, node: ast.Call, fn: str) -> Typed:
     where_node = rest[1] if needs_value and len(rest) > 1 else (rest[0] if not needs_value and rest else None)
     where = inner.bool_operand(where_node) if where_node is not None else const(True)
     parts = [where] + ([value] if value is not None else [])
-    # A constant condition must still be one value per related row, not a single scalar.
-    w = (pl.int_range(pl.len()) >= (0 if where.const else pl.len())) if where.is_const else where.expr
+    if where.is_const and fn in ("any", "all", "count"):
+        # A constant condition: no per-row work (an entity without related rows gets ``empty``).
+        if fn == "count":
+            return _register(c, relation, pl.len() if where.const else pl.lit(0), 0, "int", parts)
+        return _register(c, relation, pl.lit(bool(where.const)), fn == "all", "bool", parts)
+    w = where.expr
     if fn == "any":
         return _register(c, relation, w.any(ignore_nulls=False), False, "bool", parts)
     if fn == "all":
@@ -231,11 +235,16 @@ def _aggregate(c: Compiler, node: ast.Call, fn: str) -> Typed:
     assert value is not None
     _kind(value, *(NUMERIC + (("date",) if fn != "sum" else ())), what=fn)
     v = value.expr
+    default = _default(c, node, value) if fn != "sum" else 0
+    if where.is_const and not where.const:
+        return _register(c, relation, pl.lit(default), default, value.kind, parts)
+    if where.is_const:  # every related row counts: plain aggregations (the fast path)
+        unknown, picked = v.is_null().any(), (v.sum() if fn == "sum" else v.max() if fn == "max" else v.min())
+        return _register(c, relation, pl.when(unknown).then(None).otherwise(picked), default, value.kind, parts)
     unknown = (w.is_null() | (w & v.is_null())).any()
     if fn == "sum":
         agg = pl.when(unknown).then(None).otherwise(v.filter(w).sum())
         return _register(c, relation, agg, 0, value.kind, parts)
-    default = _default(c, node, value)
     picked = v.filter(w).max() if fn == "max" else v.filter(w).min()
     agg = pl.when(unknown).then(None).when(w.sum() == 0).then(default).otherwise(picked)
     return _register(c, relation, agg, default, value.kind, parts)
@@ -252,9 +261,11 @@ def _default(c: Compiler, node: ast.Call, value: Typed) -> Any:
     return None
 
 
-def _register(c: Compiler, relation: str, agg: pl.Expr, empty: Any, kind: str, parts: list[Typed]) -> Typed:
+def _register(
+    c: Compiler, relation: str, agg: pl.Expr, empty: Any, kind: str, parts: list[Typed], heads_only: bool = False
+) -> Typed:
     dtype = _DTYPES[kind]
-    alias = c.scope.add_agg(relation, agg.cast(dtype), empty, dtype)
+    alias = c.scope.add_agg(relation, agg.cast(dtype), empty, dtype, heads_only)
     return Typed(pl.col(alias), kind, heavy=True, fields=frozenset().union(*(p.fields for p in parts)))
 
 
@@ -270,6 +281,5 @@ def _head(c: Compiler, node: ast.Call) -> Typed:
     if len(node.args) != 1:
         raise ExprError("head 需要 1 个参数", "例如 head(is_migrant)")
     value = inner.visit(node.args[0])
-    is_head = pl.col("relation") == "head"
-    agg = value.expr.filter(is_head).first()
-    return _register(c, "members", agg, None, value.kind, [value])
+    # Evaluated on the head rows only (the engine filters them before grouping: a fast path).
+    return _register(c, "members", value.expr.first(), None, value.kind, [value], heads_only=True)

@@ -2,43 +2,95 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+from python_calamine import CalamineWorkbook
 
 from niangjia.rules.schema import TABLES
 
 
-def read_tables(path: str | Path) -> dict[str, pl.DataFrame | pl.LazyFrame | None]:
-    """Read sheets (xlsx) or files (``<table>.csv`` / ``<table>.parquet``) named after the tables."""
-    src = Path(path)
-    if src.is_file():
-        sheets = pl.read_excel(src, sheet_id=0, engine="calamine")
-        unknown = set(sheets) - set(TABLES)
+def _cell_text(value: Any) -> str | None:
+    """One Excel cell as the text a CSV would hold, so the schema types both sources alike."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        # Excel keeps every number as a float: 610102.0 is the code 610102, 12.5 stays 12.5.
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet_frame(rows: list[list[Any]]) -> pl.DataFrame:
+    """A sheet (first row = column names) as a frame of text columns; empty rows are dropped."""
+    if not rows:
+        return pl.DataFrame()
+    header = [_cell_text(h) for h in rows[0]]
+    keep = [(i, str(h).strip()) for i, h in enumerate(header) if h is not None and str(h).strip()]
+    data: dict[str, list[str | None]] = {name: [] for _, name in keep}
+    for row in rows[1:]:
+        cells = [_cell_text(row[i]) if i < len(row) else None for i, _ in keep]
+        if all(c is None for c in cells):
+            continue
+        for (_, name), cell in zip(keep, cells, strict=True):
+            data[name].append(cell)
+    return pl.DataFrame(data, schema=dict.fromkeys(data, pl.String))
+
+
+def read_workbook(path: str | Path) -> dict[str, pl.DataFrame | pl.LazyFrame | None]:
+    """Read the sheets named after the tables from an ``.xlsx`` file, every cell as text."""
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        names = list(book.sheet_names)
+        unknown = set(names) - set(TABLES)
         if unknown:
             raise ValueError(f"工作簿中有未知的工作表 {sorted(unknown)}；工作表名应为 {sorted(TABLES)}")
-        return {name: sheets.get(name) for name in TABLES}
-    out: dict[str, pl.DataFrame | pl.LazyFrame | None] = {}
-    for name in TABLES:
-        parquet, csv = src / f"{name}.parquet", src / f"{name}.csv"
-        if parquet.exists():
-            out[name] = pl.scan_parquet(parquet)
-        elif csv.exists():
-            # Read text as text: the schema decides types, so "007" ids and "610102" codes survive.
-            out[name] = pl.scan_csv(csv, infer_schema=False)
-        else:
-            out[name] = None
+        out: dict[str, pl.DataFrame | pl.LazyFrame | None] = dict.fromkeys(TABLES)
+        for name in names:
+            out[name] = _sheet_frame(book.get_sheet_by_name(name).to_python())
+    finally:
+        book.close()
+    if out["households"] is None:
+        raise ValueError(f"{path} 中没有 households 工作表")
+    return out
+
+
+def _scan(src: Path, name: str) -> pl.LazyFrame | None:
+    parquet, parts, csv = src / f"{name}.parquet", src / name, src / f"{name}.csv"
+    if parquet.exists():
+        return pl.scan_parquet(parquet)
+    if parts.is_dir() and any(parts.glob("*.parquet")):
+        return pl.scan_parquet(parts / "*.parquet")  # a table written in parts (large extracts)
+    if csv.exists():
+        # Read text as text: the schema decides types, so "007" ids and "610102" codes survive.
+        return pl.scan_csv(csv, infer_schema=False)
+    return None
+
+
+def read_tables(path: str | Path) -> dict[str, pl.DataFrame | pl.LazyFrame | None]:
+    """Read sheets (xlsx) or files (``<table>.csv`` / ``<table>.parquet`` / ``<table>/*.parquet``)."""
+    src = Path(path)
+    if src.is_file():
+        return read_workbook(src)
+    out: dict[str, pl.DataFrame | pl.LazyFrame | None] = {name: _scan(src, name) for name in TABLES}
     if out["households"] is None:
         raise ValueError(f"{src} 中没有 households.csv 或 households.parquet")
     return out
 
 
 def flatten(results: pl.DataFrame) -> pl.DataFrame:
-    """Make results spreadsheet-friendly: lists become 、-joined text."""
+    """Make results spreadsheet-friendly: lists become 、-joined text, categories plain text."""
     return results.with_columns(
         pl.col("missing_facts").list.join("、"),
         pl.col("missing_documents").list.join("、"),
-        pl.col("status").cast(pl.String),
+        pl.col(pl.Categorical, pl.Enum).cast(pl.String),
     )
 
 

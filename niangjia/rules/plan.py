@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -59,6 +60,7 @@ class Plan:
     no_level_text: Typed | None = None
     documents: list[tuple[str, Typed, Typed]] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # built Polars expressions (engine)
 
     @property
     def key(self) -> str:

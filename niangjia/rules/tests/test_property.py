@@ -98,13 +98,22 @@ def registry(draw: st.DrawFn) -> tuple[dict[str, list[dict]], dt.date]:
 def test_bulk_equals_single(case: tuple[dict[str, list[dict]], dt.date]) -> None:
     rows, as_of = case
     tables = tables_from_rows(rows)
-    bulk = screen(PACK, tables, as_of)
-    assert isinstance(bulk, pl.DataFrame)
+    # The registry path (lazy plans, collect_all) against the household path (eager frames).
+    bulk = screen(PACK, tables, as_of, lazy=True)
+    assert isinstance(bulk, pl.LazyFrame)
+    full = bulk.collect()
+    kept = screen(PACK, tables, as_of, lazy=True, reasons="kept").collect()
     order = ["policy_id", "household_id", "person_id"]
     for hid in {r["household_id"] for r in rows["households"]}:
         single = screen_household(PACK, tables, hid, as_of).sort(order, nulls_last=False)
-        expected = bulk.filter(pl.col("household_id") == hid).sort(order, nulls_last=False)
+        expected = full.filter(pl.col("household_id") == hid).sort(order, nulls_last=False)
         assert single.to_dicts() == expected.to_dicts()
+        # reasons="kept": identical decisions; sentences only for the kept rows.
+        compact = kept.filter(pl.col("household_id") == hid).sort(order, nulls_last=False)
+        assert compact.drop("reasons", "hint").to_dicts() == expected.drop("reasons", "hint").to_dicts()
+        is_kept = pl.col("status") != "not_eligible"
+        assert compact.filter(is_kept).to_dicts() == expected.filter(is_kept).to_dicts()
+        assert compact.filter(~is_kept)["hint"].null_count() == compact.filter(~is_kept).height
 
 
 @settings(max_examples=10, deadline=None)
