@@ -24,7 +24,9 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
     )
     after = request.GET.get("after", "")
     rows = selectors.worklist(user=user, filters=filters, after_id=int(after) if after.isdigit() else None)
-    names = policy_names(current_policies())
+    policies = current_policies()
+    names = policy_names(policies)
+    units = {p.id: ("人" if p.entity == "person" else "户") for p in policies}
     query = request.GET.copy()
     query.pop("after", None)
     next_query = ""
@@ -35,6 +37,7 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "names": names,
+        "units": units,
         "filters": filters,
         "next_query": next_query,
         "summary": selectors.worklist_summary(user=user, filters=filters),
@@ -56,4 +59,10 @@ def household_view(request: HttpRequest, pk: int) -> HttpResponse:
         outcome["name"] = names.get(outcome["policy_id"], outcome["policy_id"])
         outcome["member"] = members.get(outcome["person_id"] or "", "")
         outcome["reason_list"] = [r for r in (outcome["reasons"] or "").split("；") if r]
-    return render(request, "screening/household.html", {"h": data, "outcomes": outcomes, "today": timezone.localdate()})
+    order = {Outcome.ELIGIBLE: 0, Outcome.POSSIBLY: 1}
+    outcomes.sort(key=lambda o: order.get(str(o["status"]), 2))
+    open_ = [o for o in outcomes if str(o["status"]) != Outcome.NOT_ELIGIBLE]
+    closed = [o for o in outcomes if str(o["status"]) == Outcome.NOT_ELIGIBLE]
+    return render(request, "screening/household.html", {
+        "h": data, "outcomes": open_, "not_eligible": closed, "today": timezone.localdate(),
+    })
