@@ -32,8 +32,12 @@ def fresh_database(url: str) -> None:
         import psycopg
 
         admin = psycopg.connect(
-            host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"],
-            dbname="postgres", autocommit=True,
+            host=config["HOST"],
+            port=config["PORT"] or 5432,
+            user=config["USER"],
+            password=config["PASSWORD"],
+            dbname="postgres",
+            autocommit=True,
         )
         admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{config["NAME"]}"')

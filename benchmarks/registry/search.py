@@ -22,10 +22,29 @@ from _django import fresh_database
 
 DEFAULT_URL = "postgres://niangjia:niangjia@127.0.0.1:5432/niangjia_bench"
 COLUMNS = [
-    "name", "name_initials", "name_pinyin", "id_number_enc", "id_number_masked", "id_number_hash", "id_tail_hash",
-    "birth_date", "sex", "ethnicity", "phone_enc", "phone_masked", "phone_hash", "phone_tail_hash", "address_enc",
-    "address_masked", "bank_account_enc", "bank_account_masked", "union_member", "is_migrant", "org_id",
-    "created_at", "updated_at",
+    "name",
+    "name_initials",
+    "name_pinyin",
+    "id_number_enc",
+    "id_number_masked",
+    "id_number_hash",
+    "id_tail_hash",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "phone_enc",
+    "phone_masked",
+    "phone_hash",
+    "phone_tail_hash",
+    "address_enc",
+    "address_masked",
+    "bank_account_enc",
+    "bank_account_masked",
+    "union_member",
+    "is_migrant",
+    "org_id",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -62,11 +81,33 @@ def load(n: int, seed: int) -> list[tuple[str, str]]:
             w = Worker(name=name)
             set_protected(w, ID_NUMBER, id_number)
             set_protected(w, PHONE, phone)
-            copy.write_row((
-                name, name_initials(name), name_pinyin(name), w.id_number_enc, w.id_number_masked, w.id_number_hash,
-                w.id_tail_hash, born, "M" if i % 2 else "F", "汉族", w.phone_enc, w.phone_masked, w.phone_hash,
-                w.phone_tail_hash, "", "", "", "", True, False, org.pk, now, now,
-            ))
+            copy.write_row(
+                (
+                    name,
+                    name_initials(name),
+                    name_pinyin(name),
+                    w.id_number_enc,
+                    w.id_number_masked,
+                    w.id_number_hash,
+                    w.id_tail_hash,
+                    born,
+                    "M" if i % 2 else "F",
+                    "汉族",
+                    w.phone_enc,
+                    w.phone_masked,
+                    w.phone_hash,
+                    w.phone_tail_hash,
+                    "",
+                    "",
+                    "",
+                    "",
+                    True,
+                    False,
+                    org.pk,
+                    now,
+                    now,
+                )
+            )
             if rng.random() < 400 / n:
                 sample.append((name, id_number))
     raw.commit()

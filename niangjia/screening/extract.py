@@ -210,7 +210,9 @@ def _map_persons(persons: pl.DataFrame) -> pl.DataFrame:
         pl.col("union_member").fill_null(False),
         pl.when(out_of_school).then(pl.lit("none")).otherwise(stage).alias("school_stage"),
         pl.when(out_of_school).then(pl.lit(0)).otherwise(pl.col("admission_year")).alias("admission_year"),
-        pl.when(out_of_school).then(pl.lit("regular")).otherwise(pl.col("admission_kind").replace("", None))
+        pl.when(out_of_school)
+        .then(pl.lit("regular"))
+        .otherwise(pl.col("admission_kind").replace("", None))
         .alias("admission_kind"),
         # The union keeps the mutual-aid roll itself: no year recorded means not enrolled.
         pl.col("mutual_aid_year").fill_null(0),

@@ -63,6 +63,13 @@ def household_view(request: HttpRequest, pk: int) -> HttpResponse:
     outcomes.sort(key=lambda o: order.get(str(o["status"]), 2))
     open_ = [o for o in outcomes if str(o["status"]) != Outcome.NOT_ELIGIBLE]
     closed = [o for o in outcomes if str(o["status"]) == Outcome.NOT_ELIGIBLE]
-    return render(request, "screening/household.html", {
-        "h": data, "outcomes": open_, "not_eligible": closed, "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "screening/household.html",
+        {
+            "h": data,
+            "outcomes": open_,
+            "not_eligible": closed,
+            "today": timezone.localdate(),
+        },
+    )

@@ -20,7 +20,9 @@ def test_bad_or_revoked_token_is_refused_with_envelope(client, tree):
     ApiToken.objects.filter(pk=token.pk).update(revoked=True)
     response = client.get("/api/orgs/me", headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 401
-    assert response.json() == {"error": {"code": "unauthenticated", "message": "请先登录或提供有效的接口令牌。", "details": None}}
+    assert response.json() == {
+        "error": {"code": "unauthenticated", "message": "请先登录或提供有效的接口令牌。", "details": None}
+    }
 
 
 def test_session_authentication(client, tree):
@@ -31,8 +33,13 @@ def test_session_authentication(client, tree):
 def test_openapi_document_lists_every_part(client, db):
     schema = client.get("/api/openapi.json").json()
     paths = set(schema["paths"])
-    assert {"/api/orgs/me", "/api/registry/workers", "/api/registry/enterprises", "/api/screening/worklist",
-            "/api/audit/"} <= paths
+    assert {
+        "/api/orgs/me",
+        "/api/registry/workers",
+        "/api/registry/enterprises",
+        "/api/screening/worklist",
+        "/api/audit/",
+    } <= paths
     assert client.get("/api/docs").status_code == 200
 
 

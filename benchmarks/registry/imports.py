@@ -1,0 +1,155 @@
+"""Import speed and memory: workers from xlsx (dry run, commit, re-import) and from a large CSV.
+
+    .venv/bin/python benchmarks/registry/imports.py [--rows 100000] [--csv-rows 1000000]
+        [--sqlite] [--postgres postgres://niangjia:niangjia@127.0.0.1:5432/niangjia_bench]
+
+Goals (registry issue): ≥ 2,000 rows/s committed on PostgreSQL with ≤ 1 GB peak memory for
+100,000 xlsx rows; 1,000,000 CSV rows into PostgreSQL in ≤ 10 minutes. Each phase runs in its
+own process so that its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _django import fresh_database, setup
+
+HEADER = ["姓名", "身份证号", "手机号", "工作单位", "用工形式", "入职日期", "是否会员"]
+ENTERPRISE = "阎良航空配件厂"
+
+
+def rows(count: int):  # type: ignore[no-untyped-def]
+    from niangjia.core.identifiers import make_id_number
+
+    for i in range(count):
+        born = date(1960, 1, 1) + timedelta(days=i // 500)
+        yield [
+            f"职工{i}",
+            make_id_number("610114", born, i % 500, "M" if i % 2 else "F"),
+            f"138{i:08d}",
+            ENTERPRISE,
+            "外卖骑手" if i % 7 == 0 else "全日制劳动合同",
+            "2025.3.1",
+            "是",
+        ]
+
+
+def write_xlsx(path: Path, count: int) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("职工")
+    sheet.write_row(0, 0, HEADER)
+    for n, row in enumerate(rows(count), start=1):
+        sheet.write_row(n, 0, row)
+    book.close()
+
+
+def write_csv(path: Path, count: int) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows(count))
+
+
+def prepare(url: str) -> None:
+    """A fresh database with the union tree and the one enterprise the rows work at."""
+    fresh_database(url)
+    from niangjia.core.identifiers import make_uscc
+    from niangjia.orgs.demo import tree_seed
+    from niangjia.orgs.models import Area
+    from niangjia.registry.services import enterprise_create
+
+    tree = tree_seed(seed=1)
+    street = tree.streets["610114"][0]
+    enterprise_create(
+        actor=None,
+        org=street,
+        name=ENTERPRISE,
+        uscc=make_uscc("91610114MA0000001"),
+        ownership="private",
+        size_class="small",
+        industry="C",
+        area=Area.objects.get(code=street.area.code),
+    )
+
+
+def phase(url: str, path: Path, dry_run: bool) -> dict[str, float]:
+    """Run one import in this process; report seconds, rows and peak memory."""
+    setup(url)
+    from niangjia.orgs.models import StaffUser
+    from niangjia.registry.importing import import_file
+
+    user = StaffUser.objects.get(username="yanliang_staff")
+    started = time.perf_counter()
+    result = import_file(kind="workers", path=path, user=user, dry_run=dry_run)
+    seconds = time.perf_counter() - started
+    assert result.error_rows == 0, [str(e) for e in result.errors[:3]]
+    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run_phase(url: str, path: Path | None, name: str) -> dict[str, float]:
+    """Run a phase ("prepare", "dry", "commit") in a fresh process: one database, its own peak memory."""
+    command = [sys.executable, __file__, "--phase", name, "--url", url, "--file", str(path or "")]
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--csv-rows", type=int, default=0, help="also import this many CSV rows into PostgreSQL")
+    parser.add_argument("--sqlite", action="store_true", help="measure SQLite too")
+    parser.add_argument("--postgres", default="postgres://niangjia:niangjia@127.0.0.1:5432/niangjia_bench")
+    parser.add_argument("--phase", choices=["prepare", "dry", "commit"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == "prepare":
+        prepare(args.url)
+        print("{}")
+        return
+    if args.phase:
+        print(json.dumps(phase(args.url, Path(args.file), args.phase == "dry")))
+        return
+    work = Path(tempfile.mkdtemp(prefix="nj-import-bench-"))
+    xlsx = work / "workers.xlsx"
+    started = time.perf_counter()
+    write_xlsx(xlsx, args.rows)
+    print(
+        f"wrote {args.rows:,} rows to xlsx in {time.perf_counter() - started:.1f} s ({xlsx.stat().st_size / 1e6:.1f} MB)"
+    )
+    targets = ([("SQLite", f"sqlite:///{work / 'bench.sqlite3'}")] if args.sqlite else []) + [
+        ("PostgreSQL", args.postgres)
+    ]
+    print(f"\n{'database':<11} {'phase':<10} {'rows/s':>9} {'seconds':>8} {'peak MB':>8}")
+    for label, url in targets:
+        run_phase(url, None, "prepare")
+        for name, phase_name in (("dry run", "dry"), ("commit", "commit"), ("re-import", "commit")):
+            r = run_phase(url, xlsx, phase_name)
+            print(f"{label:<11} {name:<10} {args.rows / r['seconds']:>9,.0f} {r['seconds']:>8.1f} {r['peak_mb']:>8.0f}")
+    if args.csv_rows:
+        big = work / "workers.csv"
+        write_csv(big, args.csv_rows)
+        run_phase(args.postgres, None, "prepare")
+        r = run_phase(args.postgres, big, "commit")
+        print(
+            f"{'PostgreSQL':<11} {'CSV ' + format(args.csv_rows, ','):<10} {args.csv_rows / r['seconds']:>9,.0f} "
+            f"{r['seconds']:>8.1f} {r['peak_mb']:>8.0f}   (goal: ≤ 600 s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
