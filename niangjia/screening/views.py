@@ -59,7 +59,7 @@ def household_view(request: HttpRequest, pk: int) -> HttpResponse:
         outcome["name"] = names.get(outcome["policy_id"], outcome["policy_id"])
         outcome["member"] = members.get(outcome["person_id"] or "", "")
         outcome["reason_list"] = [r for r in (outcome["reasons"] or "").split("；") if r]
-    order = {Outcome.ELIGIBLE: 0, Outcome.POSSIBLY: 1}
+    order: dict[str, int] = {Outcome.ELIGIBLE.value: 0, Outcome.POSSIBLY.value: 1}
     outcomes.sort(key=lambda o: order.get(str(o["status"]), 2))
     open_ = [o for o in outcomes if str(o["status"]) != Outcome.NOT_ELIGIBLE]
     closed = [o for o in outcomes if str(o["status"]) == Outcome.NOT_ELIGIBLE]
