@@ -37,6 +37,8 @@ DISTRICT_SLUGS = {
     "610122": "lantian",
     "610124": "zhouzhi",
 }
+# Industry (产业/行业) unions each district federation keeps beside its street unions.
+INDUSTRY_UNIONS = ("教育工会", "建设工会", "交通运输工会")
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林郑梁谢宋唐许韩冯邓曹彭曾萧田"
     "董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金贾"
@@ -91,6 +93,8 @@ def tree_seed(*, seed: int = 2026) -> TreeSeed:
                 org_create(name=f"{street.name}工会", level=OrgLevel.STREET, area=street, parent=district)
                 for street in sorted(area.children.all(), key=lambda a: a.code)
             ]
+            for industry in INDUSTRY_UNIONS:
+                org_create(name=f"{area.name}{industry}", level=OrgLevel.INDUSTRY, area=area, parent=district)
         _zones(city, areas)
         staff: list[StaffUser] = []
         staff.append(_user("xa_admin", "市总管理员", Role.CITY_ADMIN, city, password))
