@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from niangjia.core.scoping import Action, allows
 
@@ -15,11 +16,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_items": []}
-    items = [("首页", reverse("web:home"))]
-    items.append(("企业", reverse("registry:enterprise_list")))
-    items.append(("职工", reverse("registry:worker_list")))
-    items.append(("政策找人", reverse("screening:worklist")))
-    items.append(("组织", reverse("web:org_list")))
+    items = [(_("首页"), reverse("web:home"))]
+    items.append((_("企业"), reverse("registry:enterprise_list")))
+    items.append((_("职工"), reverse("registry:worker_list")))
+    items.append((_("政策找人"), reverse("screening:worklist")))
+    items.append((_("组织"), reverse("web:org_list")))
     if allows(user, Action.AUDIT):
-        items.append(("审计", reverse("web:audit_search")))
+        items.append((_("审计"), reverse("web:audit_search")))
     return {"nav_items": items}
