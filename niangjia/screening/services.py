@@ -96,7 +96,8 @@ def _run(
     try:
         tables = extract_tables(area_prefix=area_prefix or None, household_ids=household_ids)
         ids = [int(h) for h in tables["households"]["household_id"].to_list()]
-        frame = screen(policies, tables, as_of)
+        # Only eligible and possibly rows are stored, so not-eligible rows need no sentences.
+        frame = screen(policies, tables, as_of, reasons="kept")
         assert isinstance(frame, pl.DataFrame)
         counts = _store(run, frame, ids)
     except Exception as exc:
