@@ -19,6 +19,7 @@ class ScreeningRun(models.Model):
     area_prefix = models.CharField("区划代码前缀", max_length=12, blank=True)
     status = models.CharField("状态", max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
     policies = models.JSONField("政策版本", default=list)
+    files = models.JSONField("政策文件", default=list, help_text="所用政策文件的名称和 SHA-256，见 PolicyFile")
     counts = models.JSONField("结果统计", default=dict)
     households = models.PositiveIntegerField("筛查家庭数", default=0)
     seconds = models.FloatField("耗时(秒)", default=0)
@@ -93,3 +94,23 @@ class HouseholdScreenState(models.Model):
 
     def __str__(self) -> str:
         return f"家庭{self.household_id} {self.screened_at}"
+
+
+class PolicyFile(models.Model):
+    """The exact bytes of a policy or parameters file a run used, kept by content hash.
+
+    With the run's as-of date and these files, any past list can be computed again
+    (`niangjia screen --reproduce RUN`), whatever the policy directory holds today.
+    """
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    name = models.CharField("文件名", max_length=128)
+    content = models.TextField("内容")
+    first_used_at = models.DateTimeField("首次使用", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政策文件快照"
+        verbose_name_plural = "政策文件快照"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.sha256[:12]}"

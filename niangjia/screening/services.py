@@ -25,6 +25,7 @@ from niangjia.screening.choices import RunKind, RunStatus
 from niangjia.screening.extract import extract_tables
 from niangjia.screening.models import HouseholdScreenState, ScreeningResult, ScreeningRun
 from niangjia.screening.pack import current_policies
+from niangjia.screening.snapshots import policy_files_keep
 
 BATCH = 5000
 
@@ -90,7 +91,12 @@ def _run(
 ) -> ScreeningRun:
     policies = current_policies()
     run = ScreeningRun.objects.create(
-        kind=kind, as_of=as_of, area_prefix=area_prefix, actor=actor, policies=_policy_versions(policies)
+        kind=kind,
+        as_of=as_of,
+        area_prefix=area_prefix,
+        actor=actor,
+        policies=_policy_versions(policies),
+        files=policy_files_keep(policies),
     )
     started = time.monotonic()
     try:

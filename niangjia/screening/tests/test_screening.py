@@ -143,3 +143,30 @@ def test_screen_command(tree, registry):
     text = out.getvalue()
     assert "610114：1 户" in text and "610113：1 户" in text
     assert ScreeningResult.objects.filter(is_current=True, policy_id="warmth", status="eligible").count() == 1
+
+
+def test_run_keeps_policy_files_and_reproduces(tree, registry, tmp_path, settings):
+    from niangjia.screening.models import PolicyFile
+    from niangjia.screening.snapshots import run_reproduce
+
+    _make_deep(registry)
+    run = screening_run(as_of=AS_OF)
+    names = {f["name"] for f in run.files}
+    assert {"warmth.yaml", "parameters.yaml"} <= names
+    assert PolicyFile.objects.filter(sha256__in=[f["sha256"] for f in run.files]).count() == len(run.files)
+    # The policy directory changes afterwards: the warmth amounts are doubled.
+    for source in settings.NIANGJIA_POLICY_DIR.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "warmth.yaml":
+            text = text.replace("2000", "4000")
+        (tmp_path / source.name).write_text(text, encoding="utf-8")
+    settings.NIANGJIA_POLICY_DIR = tmp_path
+    assert run_reproduce(run=run) == {
+        "stored": run.results.count(),
+        "same": run.results.count(),
+        "different": 0,
+        "new": 0,
+    }
+    member_facts_update(actor=None, member=registry.yl_household.members.get(relation="head"), monthly_income=None)
+    changed = run_reproduce(run=run)
+    assert changed["different"] >= 1

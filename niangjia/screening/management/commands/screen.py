@@ -27,11 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="与 --input 同用：结果写入的 .xlsx 文件")
         parser.add_argument("--follow", action="store_true", help="持续运行：家庭情况一变更，几秒内重新筛查")
         parser.add_argument("--interval", type=float, default=2.0, help="--follow 的检查间隔（秒）")
+        parser.add_argument(
+            "--reproduce", type=int, metavar="RUN", help="用第 RUN 批次当时的政策文件和基准日重新计算并比对"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = options["as_of"] or timezone.localdate()
         try:
-            if options["input"]:
+            if options["reproduce"]:
+                self._reproduce(options["reproduce"])
+            elif options["input"]:
                 self._files(options, as_of)
             elif options["follow"]:
                 self._follow(options["interval"])
@@ -68,6 +73,19 @@ class Command(BaseCommand):
                 for pid, c in sorted(run.counts.items())
             )
             self.stdout.write(f"{prefix}：{run.households} 户，{run.seconds:.2f} 秒。{summary}")
+
+    def _reproduce(self, run_id: int) -> None:
+        from niangjia.screening.models import ScreeningRun
+        from niangjia.screening.snapshots import run_reproduce
+
+        run = ScreeningRun.objects.filter(pk=run_id).first()
+        if run is None:
+            raise CommandError(f"没有编号为 {run_id} 的筛查批次。")
+        r = run_reproduce(run=run)
+        self.stdout.write(
+            f"批次 {run_id}（基准日 {run.as_of}，政策文件 {len(run.files)} 个）：保存的 {r['stored']} 条结果中 "
+            f"{r['same']} 条重算一致，{r['different']} 条不同；新出现 {r['new']} 条。不同之处来自此后登记信息的变化。"
+        )
 
     def _follow(self, interval: float) -> None:
         self.stdout.write(f"正在跟踪家庭情况变更（每 {interval:g} 秒检查一次），Ctrl-C 退出。")
