@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,17 @@ def _split(values: dict[str, Any], allowed: list[str], what: str) -> dict[str, A
     if unknown:
         raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
     return values
+
+
+def _assign(values: dict[str, Any], holder: Callable[[str], Any]) -> dict[str, Any]:
+    """Set each value on the object `holder(name)` that keeps it; return the old values of what changed."""
+    old: dict[str, Any] = {}
+    for name, value in values.items():
+        target = holder(name)
+        if getattr(target, name) != value:
+            old[name] = getattr(target, name)
+            setattr(target, name, value)
+    return old
 
 
 def household_create(*, actor: StaffUser | None, head: Worker, area: Area, **facts: Any) -> Household:
@@ -113,12 +125,7 @@ def household_facts_update(*, actor: StaffUser | None, household: Household, **v
         require(actor, Action.CHANGE, household)
     _split(values, HOUSEHOLD_FACTS + ARCHIVE_FIELDS, "household")
     circumstances, _ = HouseholdCircumstances.objects.get_or_create(household=household)
-    old: dict[str, Any] = {}
-    for name, value in values.items():
-        target = household if name in ARCHIVE_FIELDS else circumstances
-        if getattr(target, name) != value:
-            old[name] = getattr(target, name)
-            setattr(target, name, value)
+    old = _assign(values, lambda name: household if name in ARCHIVE_FIELDS else circumstances)
     if not old:
         return household
     circumstances.full_clean()
@@ -142,12 +149,7 @@ def member_facts_update(*, actor: StaffUser | None, member: HouseholdMember, **v
         require(actor, Action.CHANGE, member)
     _split(values, MEMBER_FIELDS + MEMBER_FACTS, "member")
     circumstances, _ = MemberCircumstances.objects.get_or_create(member=member)
-    old: dict[str, Any] = {}
-    for name, value in values.items():
-        target = circumstances if name in MEMBER_FACTS else member
-        if getattr(target, name) != value:
-            old[name] = getattr(target, name)
-            setattr(target, name, value)
+    old = _assign(values, lambda name: circumstances if name in MEMBER_FACTS else member)
     if not old:
         return member
     member.full_clean(exclude=["id_number_hash"])

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
 from niangjia.core.scoping import Action, restrict
-from niangjia.orgs.models import StaffUser, UnionOrg
+from niangjia.orgs.models import StaffUser
 from niangjia.registry.exporting import export_enterprises, export_workers
+from niangjia.registry.management.commands._lookup import org_option, staff_option
 from niangjia.registry.models import Enterprise, Worker
 from niangjia.registry.selectors import EnterpriseFilter, WorkerFilter, enterprise_filtered, worker_filtered
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--platform", action="store_true", help="只导出平台企业（企业）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = self._user(options["user"])
+        user = staff_option(options["user"])
         filters = {k: options[k] for k in ("org", "area", "gig", "platform") if options[k]}
         try:
             if options["kind"] == "enterprises":
@@ -46,8 +47,9 @@ class Command(BaseCommand):
     def _scoped(self, queryset: QuerySet[Any], user: StaffUser | None, org_id: int | None) -> QuerySet[Any]:
         if user is not None:
             queryset = restrict(queryset, user, Action.EXPORT)
-        if org_id:
-            queryset = queryset.filter(org__path__startswith=self._org(org_id).path)
+        org = org_option(org_id)
+        if org is not None:
+            queryset = queryset.filter(org__path__startswith=org.path)
         return queryset
 
     def _enterprises(self, user: StaffUser | None, options: dict[str, Any]) -> QuerySet[Enterprise]:
@@ -66,17 +68,3 @@ class Command(BaseCommand):
 
         if code and not Area.objects.filter(code=code).exists():
             raise CommandError(f"找不到区划代码 {code}")
-
-    def _user(self, username: str | None) -> StaffUser | None:
-        if not username:
-            return None
-        user = StaffUser.objects.select_related("org").filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"找不到启用中的工作人员：{username}")
-        return user
-
-    def _org(self, org_id: int) -> UnionOrg:
-        org = UnionOrg.objects.filter(pk=org_id).first()
-        if org is None:
-            raise CommandError(f"找不到编号为 {org_id} 的工会组织")
-        return org

@@ -9,10 +9,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.importing import KINDS, ImportFileError, import_file, report_write
 from niangjia.registry.importing.report import summary_line
 from niangjia.registry.importing.template import template_write
+from niangjia.registry.management.commands._lookup import org_option, staff_option
 
 SHOWN_ERRORS = 50
 
@@ -40,8 +40,8 @@ class Command(BaseCommand):
             return
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
-        user = self._user(options["user"])
-        org = self._org(options["org"])
+        user = staff_option(options["user"])
+        org = org_option(options["org"])
         started = time.monotonic()
         try:
             result = import_file(
@@ -63,19 +63,3 @@ class Command(BaseCommand):
             self.stdout.write("这是试运行（--dry-run），没有写入任何数据。")
         elif not result.committed and result.error_rows:
             raise CommandError("文件中有错误，整个文件未导入。改正后重新导入，或加 --good-rows-only 只导入正确的行。")
-
-    def _user(self, username: str | None) -> StaffUser | None:
-        if not username:
-            return None
-        user = StaffUser.objects.select_related("org").filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"找不到启用中的工作人员：{username}")
-        return user
-
-    def _org(self, org_id: int | None) -> UnionOrg | None:
-        if org_id is None:
-            return None
-        org = UnionOrg.objects.select_related("area").filter(pk=org_id).first()
-        if org is None:
-            raise CommandError(f"找不到编号为 {org_id} 的工会组织")
-        return org
