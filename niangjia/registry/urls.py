@@ -1,6 +1,6 @@
 from django.urls import path
 
-from niangjia.registry import views, views_import
+from niangjia.registry import views, views_edit, views_import
 
 app_name = "registry"
 
@@ -9,7 +9,10 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail_view, name="enterprise_detail"),
     path("workers/", views.worker_list_view, name="worker_list"),
     path("workers/<int:pk>/", views.worker_detail_view, name="worker_detail"),
+    path("enterprises/<int:pk>/register/", views_edit.worker_register_view, name="worker_register"),
     path("households/<int:pk>/", views.household_detail_view, name="household_detail"),
+    path("households/<int:pk>/edit/", views_edit.household_edit_view, name="household_edit"),
+    path("members/<int:pk>/edit/", views_edit.member_edit_view, name="member_edit"),
     path("export/<str:kind>/", views.export_view, name="export"),
     path("import/", views_import.import_upload_view, name="import"),
     path("import/<uuid:token>/", views_import.import_preview_view, name="import_preview"),

@@ -1,0 +1,103 @@
+"""Pages that change the registry: register a worker at an enterprise, edit a household's facts.
+
+They parse the form and call the services; a changed fact is re-screened within seconds
+by `screen --follow`, and the screening household page evaluates on demand.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from niangjia.core.scoping import Action, restrict
+from niangjia.orgs.auth import staff_of
+from niangjia.registry import selectors
+from niangjia.registry.forms_edit import HouseholdFactsForm, MemberFactsForm, WorkerRegisterForm
+from niangjia.registry.models import HouseholdCircumstances, HouseholdMember, MemberCircumstances
+from niangjia.registry.services import WorkerData, household_facts_update, member_facts_update, worker_register
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's validation error on the form, on the field it names when the form has it."""
+    problems = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    for field, messages_ in problems.items():
+        for problem in messages_:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+@login_required
+def worker_register_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记职工 at one enterprise: a new person, or the one already on file with the same ID."""
+    user = staff_of(request)
+    enterprise = selectors.enterprise_get(user=user, pk=pk, action=Action.CHANGE)
+    form = WorkerRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker, created, changes = worker_register(
+                actor=user, data=WorkerData(enterprise=enterprise, **form.cleaned_data)
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if created:
+                messages.success(request, f"已登记职工 {worker.name}。")
+            else:
+                what = "、".join(sorted(changes)) or "无变化"
+                messages.info(request, f"该身份证号已在名册中（{worker.name}），已更新：{what}。")
+            return redirect("registry:worker_detail", pk=worker.pk)
+    return render(request, "registry/worker_register.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a household's economic facts (the roles that may see them only)."""
+    user = staff_of(request)
+    data = selectors.household_get(user=user, pk=pk)
+    if not data["sensitive"]:
+        return HttpResponse("您的角色不能查看或修改家庭经济情况。", status=403)
+    household = data["household"]
+    circumstances = data["circumstances"] or HouseholdCircumstances(household=household)
+    form = HouseholdFactsForm(request.POST or None, circumstances=circumstances)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_facts_update(actor=user, household=household, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "家庭经济情况已保存，政策找人将在几秒内重新筛查。")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/facts_edit.html", {"form": form, "title": f"家庭 #{household.pk} 经济情况"})
+
+
+@login_required
+def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one member's work, school, income and health."""
+    user = staff_of(request)
+    member = get_object_or_404(
+        restrict(HouseholdMember.objects.select_related("household"), user, Action.CHANGE), pk=pk
+    )
+    if not selectors.household_get(user=user, pk=member.household_id)["sensitive"]:
+        return HttpResponse("您的角色不能查看或修改成员的收入与健康情况。", status=403)
+    member.circumstances = getattr(member, "circumstances", None) or MemberCircumstances(member=member)
+    form = MemberFactsForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items()}
+        values["work_status"] = values["work_status"] or ""
+        values["school_stage"] = values["school_stage"] or ""
+        values["health"] = values["health"] or ""
+        try:
+            member_facts_update(actor=user, member=member, **values)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{member.name} 的情况已保存，政策找人将在几秒内重新筛查。")
+            return redirect("registry:household_detail", pk=member.household_id)
+    return render(
+        request,
+        "registry/facts_edit.html",
+        {"form": form, "title": f"{member.name}（{member.get_relation_display()}）"},
+    )
