@@ -27,9 +27,9 @@ def max_bytes() -> int:
     return int(settings.NIANGJIA_IMPORT_MAX_BYTES)
 
 
-def check_size(size: int) -> None:
-    """Refuse a file larger than the configured limit."""
-    limit = max_bytes()
+def check_size(size: int, limit: int | None = None) -> None:
+    """Refuse a file larger than `limit` (default: the configured upload limit)."""
+    limit = limit or max_bytes()
     if size > limit:
         raise ImportFileError(
             f"文件过大：{size / 1024 / 1024:.1f} MB，超过上限 {limit / 1024 / 1024:.0f} MB。"
@@ -50,9 +50,9 @@ def file_format(path: Path) -> str:
     return "csv"
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def read_rows(path: Path, *, limit: int | None = None) -> Iterator[tuple[int, list[Any]]]:
     """Yield (Excel row number, cells) for every row of the first sheet, or of the CSV."""
-    check_size(path.stat().st_size)
+    check_size(path.stat().st_size, limit)
     kind = file_format(path)
     if kind == "csv":
         yield from _csv_rows(path)

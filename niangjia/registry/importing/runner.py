@@ -45,12 +45,14 @@ def import_file(
     dry_run: bool = False,
     good_rows_only: bool = False,
     file_label: str = "",
+    max_bytes: int | None = None,
 ) -> ImportResult:
     """Import `path` as `kind` ("enterprises", "workers" or "households") on behalf of `user`.
 
     `user=None` acts as the system (no scope limit, audited without actor); `org`
     is where records without a better owner go (default: the user's org).
-    Raises ImportFileError when the file as a whole cannot be read.
+    Raises ImportFileError when the file as a whole cannot be read, or is larger than
+    `max_bytes` (default: the upload limit NIANGJIA_IMPORT_MAX_BYTES).
     """
     if kind not in KINDS:
         raise ImportFileError(f"未知的导入类型“{kind}”，应为 enterprises、workers 或 households。")
@@ -58,7 +60,7 @@ def import_file(
         raise PermissionDenied(f"无权向“{org.name}”导入：超出您所在组织的管辖范围。")
     columns = KINDS[kind]
     result = ImportResult(kind=kind)
-    rows = read_rows(Path(path))
+    rows = read_rows(Path(path), limit=max_bytes)
     header = find_header(rows, kind, columns)
     result.ignored_headers = header.ignored
     run = ImportRun(

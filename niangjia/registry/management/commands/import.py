@@ -31,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该工作人员的身份导入（受其管辖范围限制）；不填则以系统身份导入")
         parser.add_argument("--org", type=int, help="新记录归属的工会组织编号（默认按区划或用户所在组织确定）")
         parser.add_argument("--template", action="store_true", help="不导入，而是把该类型的空白模板写到 FILE")
+        parser.add_argument(
+            "--max-mb", type=int, default=2048, help="命令行导入允许的最大文件（MB，默认 2048；网页上传另有上限）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, path = options["kind"], Path(options["file"])
@@ -47,6 +50,7 @@ class Command(BaseCommand):
             result = import_file(
                 kind=kind, path=path, user=user, org=org, dry_run=options["dry_run"],
                 good_rows_only=options["good_rows_only"], file_label=path.name,
+                max_bytes=options["max_mb"] * 1024 * 1024,
             )  # fmt: skip
         except (ImportFileError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
