@@ -17,6 +17,7 @@ Positions in messages count characters after normalisation (spaces removed), fro
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -92,13 +93,20 @@ def validate_id_number(value: str, *, today: date | None = None) -> str:
     the check digit is computed. ``today`` (default: the current date) bounds the
     birth date.
     """
+    return _validated_id(value, today or date.today())
+
+
+# A service checks the same number several times (the value, its birth date, its sex);
+# remember recent answers. Errors are raised again each time (lru_cache keeps no exceptions).
+@lru_cache(maxsize=8192)
+def _validated_id(value: str, today: date) -> str:
     cleaned = _clean(value)
     _check_excel_damage(cleaned, label="身份证号码", code="id_excel_damaged")
     _check_id_length(cleaned)
     _check_id_chars(cleaned)
     _check_id_area(cleaned[:6])
     full = cleaned if len(cleaned) == 18 else f"{cleaned[:6]}19{cleaned[6:]}"
-    _check_id_date(full[6:14], today=today or date.today())
+    _check_id_date(full[6:14], today=today)
     expected = id_check_char(full[:17])
     if len(cleaned) == 15:
         return full + expected

@@ -10,6 +10,7 @@ reading. Output is lower-case ASCII without tones; ü is written "v" (吕 → "l
 """
 
 import re
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -123,11 +124,17 @@ def name_syllables(name: str) -> list[str]:
     return ([surname] if surname else _read(text[0])) + _read(text[1:])
 
 
+# Names repeat a great deal in a roster, and pypinyin is slow: read each name once.
+@lru_cache(maxsize=65536)
+def _syllables(name: str) -> tuple[str, ...]:
+    return tuple(name_syllables(name))
+
+
 def name_pinyin(name: str, *, separator: str = "") -> str:
     """Return the full toneless pinyin of a name: "冯建民" → "fengjianmin"."""
-    return separator.join(name_syllables(name))
+    return separator.join(_syllables(name))
 
 
 def name_initials(name: str) -> str:
     """Return the first letter of each syllable: "冯建民" → "fjm", "曾国藩" → "zgf"."""
-    return "".join(syllable[0] for syllable in name_syllables(name))
+    return "".join(syllable[0] for syllable in _syllables(name))

@@ -11,11 +11,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 from itertools import accumulate
 
 from niangjia.core.identifiers import make_id_number
-from niangjia.core.pinyin import name_syllables
+from niangjia.core.pinyin import name_initials, name_pinyin
 from niangjia.orgs.demo import GIVEN, SURNAMES
 from niangjia.registry.choices import (
     DisabilityType,
@@ -182,8 +181,8 @@ def worker_person(
     member = rng.random() < (0.7 if gig_form else (0.92 if has_union else 0.78))
     worker = Worker(
         name=name,
-        name_initials=_initials(name),
-        name_pinyin=_pinyin(name),
+        name_initials=name_initials(name),
+        name_pinyin=name_pinyin(name),
         birth_date=birth,
         sex=sex,
         ethnicity="汉族" if rng.random() < 0.99 else rng.choice(MINORITIES),
@@ -211,19 +210,6 @@ def worker_person(
     )
     circ = MemberCircumstances(member=row, monthly_income=wage(rng, form))
     return Person(member=row, circ=circ, age=age, worker=worker, employment=employment, origin=origin)
-
-
-# Demo names repeat a lot, and pypinyin is the slowest step of drawing a worker: read each
-# name once and join its syllables as name_pinyin and name_initials do.
-_syllables = cache(name_syllables)
-
-
-def _pinyin(name: str) -> str:
-    return "".join(_syllables(name))
-
-
-def _initials(name: str) -> str:
-    return "".join(syllable[0] for syllable in _syllables(name))
 
 
 def _mutual_aid_year(rng: random.Random, today: date, member: bool) -> int | None:
