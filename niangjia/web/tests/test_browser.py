@@ -57,3 +57,28 @@ def test_district_staff_logs_in_and_sees_district_home(page, live_server, tree):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "district-home-375.png"), full_page=True)
     assert (SHOTS / "district-home-375.png").stat().st_size > 10_000
+
+
+def test_cadre_finds_a_household_in_the_work_list(page, live_server, tree):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from niangjia.registry.tests.conftest import build_registry
+    from niangjia.screening.services import screening_run
+    from niangjia.screening.tests.test_screening import _make_deep
+
+    registry = build_registry(tree)
+    _make_deep(registry)
+    screening_run(as_of=date(2026, 12, 1))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "yl_cadre")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+    page.goto(f"{live_server.url}/screening/?policy=warmth")
+    assert "送温暖" in page.inner_text("#rows") and "¥2000.00" in page.inner_text("#rows")
+    page.click("text=去办理")
+    page.wait_for_selector("h1")
+    assert f"家庭 #{registry.yl_household.pk}" in page.inner_text("h1")
+    assert "送温暖" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(SHOTS / "cadre-household-375.png"), full_page=True)
