@@ -100,3 +100,11 @@ def _audit_log_flushable(request: pytest.FixtureRequest):  # type: ignore[no-unt
         else:
             for statement in migration.SQLITE_DOWN:
                 cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (home-page counts are cached per scope)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -53,8 +53,13 @@ def audit_record(
     old: Mapping[str, Any] | None = None,
     new: Mapping[str, Any] | None = None,
     target_label: str | None = None,
+    org_path: str | None = None,
 ) -> AuditEntry:
-    """Append one audit entry; call it inside the service's transaction."""
+    """Append one audit entry; call it inside the service's transaction.
+
+    `org_path` places the entry in the union tree for scoped search; by default it is the
+    actor's organization (give it when there is no actor, e.g. a failed login).
+    """
     if action not in _ACTIONS:
         raise ValueError(f"audit action {action!r} is not registered")
     info = current_request()
@@ -62,7 +67,7 @@ def audit_record(
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=getattr(actor, "username", "") or "系统",
-        org_path=getattr(org, "path", "") or "",
+        org_path=org_path if org_path is not None else (getattr(org, "path", "") or ""),
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

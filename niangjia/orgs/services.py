@@ -104,11 +104,16 @@ def _record_failure(user: StaffUser) -> None:
         # F() so that concurrent failures are all counted.
         StaffUser.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins"])
-        audit_record(actor=None, action="orgs.staff.login_failed", target=user, new={"count": user.failed_logins})
+        place = user.org.path if user.org else ""
+        audit_record(
+            actor=None, action="orgs.staff.login_failed", target=user, new={"count": user.failed_logins}, org_path=place
+        )
         if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
             until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             StaffUser.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            audit_record(actor=None, action="orgs.staff.locked", target=user, new={"until": until.isoformat()})
+            audit_record(
+                actor=None, action="orgs.staff.locked", target=user, new={"until": until.isoformat()}, org_path=place
+            )
 
 
 def _digest(raw: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from niangjia.rules.engine import screen
+from niangjia.rules.engine import Backend, screen
 from niangjia.rules.model import Policy
 from niangjia.rules.schema import TABLES, tables_from_rows
 
@@ -45,7 +45,7 @@ def _same(key: str, want: Any, got: Any) -> bool:
     return bool(want == got)
 
 
-def run_case(policy: Policy, case: dict[str, Any]) -> CaseResult:
+def run_case(policy: Policy, case: dict[str, Any], backend: Backend = "auto") -> CaseResult:
     """Screen the case's tables with ``policy`` and compare each expected row."""
     result = CaseResult(policy.id, str(case.get("name", "?")))
     as_of = case.get("as_of")
@@ -53,7 +53,7 @@ def run_case(policy: Policy, case: dict[str, Any]) -> CaseResult:
         result.failures.append("测试缺少 as_of 日期")
         return result
     rows = {name: case.get(name) or [] for name in TABLES if case.get(name)}
-    frame = screen([policy], tables_from_rows(rows), as_of)
+    frame = screen([policy], tables_from_rows(rows), as_of, backend=backend)
     assert not isinstance(frame, type(None))
     key = "household_id" if policy.entity == "household" else "person_id"
     by_id = {r[key]: r for r in frame.to_dicts()}  # type: ignore[union-attr]
@@ -78,6 +78,8 @@ def run_case(policy: Policy, case: dict[str, Any]) -> CaseResult:
     return result
 
 
-def run_policy_tests(policy: Policy, cases: list[dict[str, Any]] | None = None) -> list[CaseResult]:
+def run_policy_tests(
+    policy: Policy, cases: list[dict[str, Any]] | None = None, backend: Backend = "auto"
+) -> list[CaseResult]:
     """Run ``cases`` (default: the policy's embedded tests)."""
-    return [run_case(policy, c) for c in (policy.tests if cases is None else cases)]
+    return [run_case(policy, c, backend) for c in (policy.tests if cases is None else cases)]

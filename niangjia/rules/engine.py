@@ -23,6 +23,7 @@ from typing import Any, Literal, TypeVar
 
 import polars as pl
 
+from niangjia.rules import scalar
 from niangjia.rules.expr import AggRequest, Typed, round_fen
 from niangjia.rules.model import Policy
 from niangjia.rules.params import param_frame
@@ -53,6 +54,9 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
 SEP = "；"
 CODE_SEP = ","
 Reasons = Literal["all", "kept"]
+# "polars": lazy plans (eager frames for a few households); "python": the compiled formulas'
+# scalar forms on plain rows (niangjia.rules.scalar); "auto": python for a few households.
+Backend = Literal["auto", "polars", "python"]
 Tables = Mapping[str, pl.DataFrame | pl.LazyFrame | None]
 H, P = "__h", "__p"  # dense integer keys of households and persons
 SMALL = 64  # households held in memory up to this: evaluate eagerly, one policy after the other
@@ -148,18 +152,27 @@ def screen(
     *,
     lazy: bool = False,
     reasons: Reasons = "all",
+    backend: Backend = "auto",
 ) -> pl.DataFrame | pl.LazyFrame:
     """Screen every entity in ``tables`` against ``policies`` on ``as_of``; one row per (entity, policy).
 
     ``reasons="all"`` (default) explains every row in Chinese; ``reasons="kept"`` explains the
     eligible and possibly rows and gives not-eligible rows the ids of the rules that failed.
     Statuses, levels, amounts and missing facts/documents are the same in both modes.
+
+    ``backend="auto"`` evaluates up to :data:`SMALL` households held in memory with the scalar
+    backend (plain Python rows, no query planning: a household in well under a millisecond) and
+    anything larger with Polars; ``"polars"`` / ``"python"`` force one (the tests compare them).
     """
     if reasons not in ("all", "kept"):
         raise ValueError(f"reasons 只能是 'all' 或 'kept'，不是 {reasons!r}")
+    if backend not in ("auto", "polars", "python"):
+        raise ValueError(f"backend 只能是 'auto'、'polars' 或 'python'，不是 {backend!r}")
     plans = plans_for(policies, as_of)
     if not plans:
         return pl.LazyFrame(schema=RESULT_SCHEMA) if lazy else pl.DataFrame(schema=RESULT_SCHEMA)
+    if not lazy and (backend == "python" or (backend == "auto" and _is_small(tables))):
+        return scalar.results_frame(scalar.screen_rows(plans, tables, reasons), RESULT_SCHEMA)
     frames = prepare(tables, plans, as_of)
     if not lazy and _is_small(tables):
         # A household or a handful: Polars' per-query overhead dominates, so run the very same
@@ -200,9 +213,11 @@ def _household_rows(tables: Tables, hid: str) -> dict[str, pl.DataFrame | pl.Laz
     return {name: frame.collect() for name, frame in own.items()}
 
 
-def screen_household(policies: Sequence[Policy], tables: Tables, household_id: str, as_of: dt.date) -> pl.DataFrame:
-    """Re-screen one household with exactly the bulk code path, on its rows only (full reasons)."""
-    result = screen(policies, _household_rows(tables, str(household_id)), as_of)
+def screen_household(
+    policies: Sequence[Policy], tables: Tables, household_id: str, as_of: dt.date, *, backend: Backend = "auto"
+) -> pl.DataFrame:
+    """Re-screen one household on its rows only, with full reasons (scalar backend by default)."""
+    result = screen(policies, _household_rows(tables, str(household_id)), as_of, backend=backend)
     assert isinstance(result, pl.DataFrame)
     return result.sort("policy_id", "person_id", nulls_last=False)
 

@@ -7,11 +7,15 @@ So the per-person explanation comes from the same columns as the bulk result.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 
 import polars as pl
 
-from niangjia.rules.expr import Compiler, ExprError, Scope, Typed, combine, round_fen
+from typing import Any
+
+from niangjia.rules.expr import Compiler, ExprError, Fn, Row, Scope, Typed, combine, round_fen
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 UNKNOWN = "未知"
@@ -29,6 +33,36 @@ def money_text(fen: pl.Expr) -> pl.Expr:
             (a % 100).cast(pl.String).str.zfill(2),
         ]
     )
+
+
+def money_text_py(fen: Any) -> str:
+    """:func:`money_text` on one value."""
+    f = math.floor(fen + 0.5)
+    a = abs(f)
+    return f"{'-' if f < 0 else ''}{a // 100}.{a % 100:02d}"
+
+
+def _num_text_py(x: Any) -> str:
+    # Polars' own rounding and float printing, so both backends print the same digits.
+    return str(pl.Series([float(x)]).round(2).cast(pl.String)[0])
+
+
+_PY_TEXT: dict[str, Callable[[Any], str]] = {
+    "money": money_text_py,
+    "num": _num_text_py,
+    "bool": lambda x: "是" if x else "否",
+}
+
+
+def format_value_py(t: Typed) -> Fn:
+    """:func:`format_value` on one row."""
+    f, text = t.fn, _PY_TEXT.get(t.kind, str)
+
+    def fmt(row: Row) -> str:
+        v = f(row)
+        return UNKNOWN if v is None else text(v)
+
+    return fmt
 
 
 def format_value(t: Typed) -> pl.Expr:
@@ -49,20 +83,35 @@ def compile_template(template: str, scope: Scope) -> Typed | None:
     if not template:
         return None
     parts: list[pl.Expr] = []
+    pieces: list[Fn] = []
     used: list[Typed] = []
     pos = 0
     for m in _PLACEHOLDER.finditer(template):
         if m.start() > pos:
             parts.append(pl.lit(template[pos : m.start()]))
+            pieces.append(_literal(template[pos : m.start()]))
         try:
             value = Compiler(scope).compile(m.group(1))
         except ExprError as exc:
             raise ExprError(f"说明文字中的 {{{m.group(1)}}} 无法解析：{exc.message}", exc.fix) from None
         used.append(value)
         parts.append(format_value(value))
+        pieces.append(format_value_py(value))
         pos = m.end()
     if pos < len(template):
         parts.append(pl.lit(template[pos:]))
+        pieces.append(_literal(template[pos:]))
     if not used:
-        return Typed(pl.lit(template), "str", const=template)
-    return combine(pl.concat_str(parts), "str", *used)
+        return Typed(pl.lit(template), "str", const=template, fn=_literal(template))
+
+    def render(row: Row) -> str:
+        return "".join([p(row) for p in pieces])
+
+    return combine(pl.concat_str(parts), "str", *used, fn=render)
+
+
+def _literal(text: str) -> Fn:
+    def lit(row: Row) -> str:
+        return text
+
+    return lit

@@ -7,12 +7,18 @@ Kleene ``and``/``or``, so an unknown fact yields ``possibly`` instead of a silen
 
 Money is integer fen (``kind == "money"``); plain numbers written next to money are yuan and
 are scaled by 100 here, so authors write ``min(cost, 3000)`` and never think about fen.
+
+Two backends, one semantics: every node is compiled, in the same place, to a Polars expression
+(``Typed.expr``, the registry) *and* to a Python closure over one row (``Typed.fn``, one
+household). ``None`` is unknown in the closures exactly as null is in Polars (Kleene ``and``/
+``or``, unknown in → unknown out), and the property test compares both on random households.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +28,80 @@ import polars as pl
 
 NUMERIC = ("int", "num", "money")
 _NOCONST: Any = object()
+Row = dict[str, Any]
+Fn = Callable[[Row], Any]
+
+
+def _no_fn(row: Row) -> Any:
+    raise RuntimeError("this expression has no scalar form")
+
+
+def k_and(a: Any, b: Any) -> Any:
+    """Kleene and (Polars ``&`` on booleans): False wins, then unknown."""
+    if a is False or b is False:
+        return False
+    return None if a is None or b is None else True
+
+
+def k_or(a: Any, b: Any) -> Any:
+    """Kleene or (Polars ``|``): True wins, then unknown."""
+    if a is True or b is True:
+        return True
+    return None if a is None or b is None else False
+
+
+def k_not(a: Any) -> Any:
+    return None if a is None else not a
+
+
+def getter(name: str) -> Fn:
+    """The scalar form of ``pl.col(name)``."""
+
+    def get(row: Row) -> Any:
+        return row.get(name)
+
+    return get
+
+
+def lifted(op: Callable[..., Any], *fns: Fn) -> Fn:
+    """``op`` over the operands' values; unknown when any operand is unknown (Polars null)."""
+    if len(fns) == 1:
+        (f,) = fns
+
+        def one(row: Row) -> Any:
+            x = f(row)
+            return None if x is None else op(x)
+
+        return one
+    if len(fns) == 2:
+        fa, fb = fns
+
+        def two(row: Row) -> Any:
+            x = fa(row)
+            if x is None:
+                return None
+            y = fb(row)
+            return None if y is None else op(x, y)
+
+        return two
+
+    def many(row: Row) -> Any:
+        values = [f(row) for f in fns]
+        return None if any(v is None for v in values) else op(*values)
+
+    return many
+
+
+def as_kind(kind: str, fn: Fn) -> Fn:
+    """A ``num`` result is Float64 in Polars: make the scalar value a float too."""
+    if kind != "num":
+        return fn
+
+    def to_float(row: Row) -> Any:
+        x = fn(row)
+        return None if x is None else float(x)
+
+    return to_float
 
 
 class ExprError(Exception):
@@ -41,6 +121,7 @@ class Typed:
     heavy: bool = False  # needs a related-table aggregation (evaluated only for survivors)
     fields: frozenset[str] = frozenset()  # "table.column" read, for the sensitivity check
     const: Any = _NOCONST  # Python value when known at compile time
+    fn: Fn = _no_fn  # the same formula over one row (a dict), None = unknown
 
     @property
     def is_const(self) -> bool:
@@ -50,28 +131,41 @@ class Typed:
 def const(value: Any) -> Typed:
     """Return a compile-time constant (int, Decimal, str, bool or date)."""
     if isinstance(value, bool):
-        return Typed(pl.lit(value), "bool", const=value)
+        return Typed(pl.lit(value), "bool", const=value, fn=_constant(value))
     if isinstance(value, int):
-        return Typed(pl.lit(value, pl.Int64), "int", const=value)
+        return Typed(pl.lit(value, pl.Int64), "int", const=value, fn=_constant(value))
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return const(int(value))
-        return Typed(pl.lit(float(value)), "num", const=value)
+        return Typed(pl.lit(float(value)), "num", const=value, fn=_constant(float(value)))
     if isinstance(value, str):
-        return Typed(pl.lit(value), "str", const=value)
+        return Typed(pl.lit(value), "str", const=value, fn=_constant(value))
     if isinstance(value, dt.date):
-        return Typed(pl.lit(value, pl.Date), "date", const=value)
+        return Typed(pl.lit(value, pl.Date), "date", const=value, fn=_constant(value))
     raise ExprError(f"不支持的常量：{value!r}", "只能使用数字、字符串、True/False")
 
 
-def combine(expr: pl.Expr, kind: str, *parts: Typed, value: Any = _NOCONST) -> Typed:
-    """Build a Typed whose dependencies are the union of ``parts``."""
+def _constant(value: Any) -> Fn:
+    def constant(row: Row) -> Any:
+        return value
+
+    return constant
+
+
+def column(name: str, kind: str, heavy: bool = False, fields: frozenset[str] = frozenset()) -> Typed:
+    """A named column (input field, parameter or variable): ``pl.col(name)`` / ``row[name]``."""
+    return Typed(pl.col(name), kind, heavy, fields, fn=getter(name))
+
+
+def combine(expr: pl.Expr, kind: str, *parts: Typed, fn: Fn, value: Any = _NOCONST) -> Typed:
+    """Build a Typed whose dependencies are the union of ``parts``; ``fn`` is its scalar form."""
     return Typed(
         expr,
         kind,
         heavy=any(p.heavy for p in parts),
         fields=frozenset().union(*(p.fields for p in parts)),
         const=value,
+        fn=fn,
     )
 
 
@@ -83,8 +177,11 @@ def to_fen(t: Typed) -> Typed:
         raise ExprError(f"{t.kind} 类型不能当作金额", "金额只能与数字或金额运算")
     if t.is_const:
         fen = Decimal(t.const) * 100
-        return Typed(pl.lit(int(fen), pl.Int64) if fen == int(fen) else pl.lit(float(fen)), "money", const=fen)
-    return combine(t.expr * 100, "money", t)
+        value = int(fen) if fen == int(fen) else float(fen)
+        return Typed(
+            pl.lit(value, pl.Int64 if isinstance(value, int) else None), "money", const=fen, fn=_constant(value)
+        )
+    return combine(t.expr * 100, "money", t, fn=lifted(lambda x: x * 100, t.fn))
 
 
 def unify(a: Typed, b: Typed) -> tuple[Typed, Typed]:
@@ -110,6 +207,7 @@ class AggRequest:
     empty: Any  # value for an entity with no related rows
     dtype: pl.DataType
     heads_only: bool = False  # aggregate the rows with relation == 'head' only (``head(x)``)
+    fn: Callable[[list[Row]], Any] | None = None  # the same aggregation over one entity's rows
 
 
 @dataclass
@@ -130,16 +228,24 @@ class Scope:
             raise ExprError(f"未知的关联表：{relation}", f"可用的关联表：{'、'.join(sorted(self.relations)) or '无'}")
         return inner
 
-    def add_agg(self, relation: str, agg: pl.Expr, empty: Any, dtype: pl.DataType, heads_only: bool = False) -> str:
+    def add_agg(
+        self,
+        relation: str,
+        agg: pl.Expr,
+        empty: Any,
+        dtype: pl.DataType,
+        heads_only: bool = False,
+        fn: Callable[[list[Row]], Any] | None = None,
+    ) -> str:
         alias = f"__agg{len(self.aggs)}"
-        self.aggs.append(AggRequest(alias, relation, agg, empty, dtype, heads_only))
+        self.aggs.append(AggRequest(alias, relation, agg, empty, dtype, heads_only, fn))
         return alias
 
 
 FunctionImpl = Callable[["Compiler", ast.Call], Typed]
 FUNCTIONS: dict[str, FunctionImpl] = {}  # filled by niangjia.rules.functions
 
-_CMP: dict[type, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
+_CMP: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
     ast.Lt: lambda a, b: a < b,
@@ -237,17 +343,30 @@ class Compiler:
         if all(p.is_const for p in parts):
             values = [p.const for p in parts]
             return const(all(values) if isinstance(node.op, ast.And) else any(values))
-        return combine(expr, "bool", *parts)
+        fns = [p.fn for p in parts]
+        stop = isinstance(node.op, ast.Or)  # the value that decides a Kleene or (True) / and (False)
+
+        def kleene(row: Row) -> Any:
+            unknown = False
+            for f in fns:
+                v = f(row)
+                if v is None:
+                    unknown = True
+                elif v is stop:
+                    return stop
+            return None if unknown else not stop
+
+        return combine(expr, "bool", *parts, fn=kleene)
 
     def _v_UnaryOp(self, node: ast.UnaryOp) -> Typed:
         if isinstance(node.op, ast.Not):
             t = self.bool_operand(node.operand)
-            return const(not t.const) if t.is_const else combine(~t.expr, "bool", t)
+            return const(not t.const) if t.is_const else combine(~t.expr, "bool", t, fn=lifted(lambda x: not x, t.fn))
         if isinstance(node.op, ast.USub):
             t = self.visit(node.operand)
             if t.kind not in NUMERIC:
                 raise ExprError("负号只能用于数字", "检查运算对象")
-            return const(-t.const) if t.is_const else combine(-t.expr, t.kind, t)
+            return const(-t.const) if t.is_const else combine(-t.expr, t.kind, t, fn=lifted(lambda x: -x, t.fn))
         raise ExprError("不支持的一元运算", "只能用 not 和负号")
 
     def _v_BinOp(self, node: ast.BinOp) -> Typed:
@@ -259,18 +378,21 @@ class Compiler:
             a, b = unify(a, b)
             kind = "money" if "money" in (a.kind, b.kind) else ("num" if "num" in (a.kind, b.kind) else "int")
             expr = a.expr + b.expr if op is ast.Add else a.expr - b.expr
-            return combine(expr, kind, a, b)
+            py = (lambda x, y: x + y) if op is ast.Add else (lambda x, y: x - y)
+            return combine(expr, kind, a, b, fn=as_kind(kind, lifted(py, a.fn, b.fn)))
         if op is ast.Mult:
             if a.kind == "money" and b.kind == "money":
                 raise ExprError("金额不能乘以金额", "其中一个应是比例或数量")
             kind = "money" if "money" in (a.kind, b.kind) else ("num" if "num" in (a.kind, b.kind) else "int")
-            return combine(_exact_mul(a, b), kind, a, b)
+            expr, fn = _exact_mul(a, b)
+            return combine(expr, kind, a, b, fn=as_kind(kind, fn))
         if op is ast.Div:
             if b.kind == "money" and a.kind != "money":
                 raise ExprError("数字不能除以金额", "检查公式")
             kind = "num" if a.kind == b.kind == "money" else ("money" if a.kind == "money" else "num")
             # Dividing by zero is undefined, so unknown: never NaN/inf sneaking into a comparison.
-            return combine(pl.when(b.expr == 0).then(None).otherwise(a.expr / b.expr), kind, a, b)
+            expr = pl.when(b.expr == 0).then(None).otherwise(a.expr / b.expr)
+            return combine(expr, kind, a, b, fn=lifted(lambda x, y: None if y == 0 else x / y, a.fn, b.fn))
         raise ExprError("不支持的运算符", "只能用 + - * /")
 
     def _v_Compare(self, node: ast.Compare) -> Typed:
@@ -288,11 +410,11 @@ class Compiler:
             if a.is_const and b.is_const:
                 results.append(const(bool(fn(a.const, b.const))))
             else:
-                results.append(combine(fn(a.expr, b.expr), "bool", a, b))
+                results.append(combine(fn(a.expr, b.expr), "bool", a, b, fn=lifted(fn, a.fn, b.fn)))
             left = right
         out = results[0]
         for r in results[1:]:
-            out = combine(out.expr & r.expr, "bool", out, r)
+            out = combine(out.expr & r.expr, "bool", out, r, fn=_kleene2(k_and, out.fn, r.fn))
         return out
 
     def _membership(self, left: Typed, node: ast.expr, negate: bool) -> Typed:
@@ -308,7 +430,9 @@ class Compiler:
             return const((left.const in values) != negate)
         # is_in returns false for null input; keep unknown unknown.
         hit = pl.when(left.expr.is_null()).then(None).otherwise(left.expr.is_in(values))
-        return combine(~hit if negate else hit, "bool", left)
+        members = frozenset(values)
+        fn = lifted((lambda x: x not in members) if negate else (lambda x: x in members), left.fn)
+        return combine(~hit if negate else hit, "bool", left, fn=fn)
 
     def _v_IfExp(self, node: ast.IfExp) -> Typed:
         cond = self.bool_operand(node.test)
@@ -318,7 +442,13 @@ class Compiler:
         kind = a.kind if a.kind == b.kind else ("money" if "money" in (a.kind, b.kind) else "num")
         # A null condition gives null, not the else branch (Polars' when treats null as false).
         expr = pl.when(cond.expr).then(a.expr).when(~cond.expr).then(b.expr).otherwise(None)
-        return combine(expr, kind, cond, a, b)
+        fc, fa, fb = cond.fn, a.fn, b.fn
+
+        def choose(row: Row) -> Any:
+            c = fc(row)
+            return None if c is None else (fa(row) if c else fb(row))
+
+        return combine(expr, kind, cond, a, b, fn=as_kind(kind, choose))
 
     def _v_Subscript(self, node: ast.Subscript) -> Typed:
         if not isinstance(node.value, ast.Name) or node.value.id not in self.scope.mappings:
@@ -335,7 +465,13 @@ class Compiler:
         for k, v in table.items():
             chain = chain.when(key.expr == k).then(v.expr)
         values = list(table.values())
-        return combine(chain.otherwise(None), values[0].kind, key, *values)
+        by_key, fk = {k: v.fn for k, v in table.items()}, key.fn
+
+        def lookup(row: Row) -> Any:
+            f = by_key.get(fk(row))  # type: ignore[arg-type]
+            return None if f is None else f(row)
+
+        return combine(chain.otherwise(None), values[0].kind, key, *values, fn=lookup)
 
     def _v_Call(self, node: ast.Call) -> Typed:
         if not isinstance(node.func, ast.Name):
@@ -346,7 +482,14 @@ class Compiler:
         return impl(self, node)
 
 
-def _exact_mul(a: Typed, b: Typed) -> pl.Expr:
+def _kleene2(op: Callable[[Any, Any], Any], fa: Fn, fb: Fn) -> Fn:
+    def both(row: Row) -> Any:
+        return op(fa(row), fb(row))
+
+    return both
+
+
+def _exact_mul(a: Typed, b: Typed) -> tuple[pl.Expr, Fn]:
     """Multiply, turning a decimal constant into integer ratio so fen stay exact.
 
     ``x * 0.8`` becomes ``x * 4 / 5``: the float division is correctly rounded, so a result that
@@ -355,10 +498,15 @@ def _exact_mul(a: Typed, b: Typed) -> pl.Expr:
     for x, y in ((a, b), (b, a)):
         if y.is_const and isinstance(y.const, Decimal) and x.kind in ("int", "money"):
             num, den = y.const.as_integer_ratio()
-            return (x.expr * num) / den
-    return a.expr * b.expr
+            return (x.expr * num) / den, lifted(lambda v: v * num / den, x.fn)
+    return a.expr * b.expr, lifted(lambda v, w: v * w, a.fn, b.fn)
 
 
 def round_fen(expr: pl.Expr) -> pl.Expr:
     """Round a (possibly fractional) fen amount half-up to whole fen."""
     return (expr + 0.5).floor().cast(pl.Int64, strict=False)
+
+
+def round_fen_py(x: Any) -> Any:
+    """:func:`round_fen` on one value (None stays None)."""
+    return None if x is None else math.floor(x + 0.5)

@@ -15,7 +15,22 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from niangjia.rules.expr import FUNCTIONS, NUMERIC, Compiler, ExprError, Typed, combine, const, to_fen
+from niangjia.rules.expr import (
+    FUNCTIONS,
+    NUMERIC,
+    Compiler,
+    ExprError,
+    Fn,
+    Row,
+    Typed,
+    as_kind,
+    combine,
+    const,
+    getter,
+    k_and,
+    lifted,
+    to_fen,
+)
 
 F = TypeVar("F", bound=Callable[..., Typed])
 _DTYPES: dict[str, pl.DataType] = {
@@ -65,7 +80,8 @@ def _date_part(part: str) -> Any:
         _kind(d, "date", what=part)
         if d.is_const:
             return const(getattr(d.const, part))
-        return combine(getattr(d.expr.dt, part)().cast(pl.Int64), "int", d)  # Int8 would overflow in sums
+        expr = getattr(d.expr.dt, part)().cast(pl.Int64)  # Int8 would overflow in sums
+        return combine(expr, "int", d, fn=lifted(lambda v: getattr(v, part), d.fn))
 
     return impl
 
@@ -82,7 +98,14 @@ def _date(c: Compiler, node: ast.Call) -> Typed:
             return const(dt.date(*(int(p.const) for p in parts)))
         except ValueError:
             raise ExprError("不存在的日期", "检查年月日") from None
-    return combine(pl.date(*(p.expr for p in parts)), "date", *parts)
+
+    def make(y: int, m: int, d: int) -> dt.date | None:
+        try:
+            return dt.date(y, m, d)
+        except ValueError:
+            return None
+
+    return combine(pl.date(*(p.expr for p in parts)), "date", *parts, fn=lifted(make, *(p.fn for p in parts)))
 
 
 @register("age")
@@ -95,14 +118,21 @@ def _age(c: Compiler, node: ast.Call) -> Typed:
     month, day = birth.expr.dt.month().cast(pl.Int32), birth.expr.dt.day().cast(pl.Int32)
     not_yet = (month * 100 + day) > (on.month * 100 + on.day)
     expr = (pl.lit(on.year) - birth.expr.dt.year()).cast(pl.Int64) - not_yet.cast(pl.Int64)
-    return combine(expr, "int", birth)
+    on_md = on.month * 100 + on.day
+
+    def age(b: dt.date) -> int:
+        return on.year - b.year - int(b.month * 100 + b.day > on_md)
+
+    return combine(expr, "int", birth, fn=lifted(age, birth.fn))
 
 
 @register("days_since")
 def _days_since(c: Compiler, node: ast.Call) -> Typed:
     (d,) = _args(c, node, 1, 1)
     _kind(d, "date", what="days_since")
-    return combine((pl.lit(c.scope.as_of) - d.expr).dt.total_days().cast(pl.Int64), "int", d)
+    on = c.scope.as_of
+    expr = (pl.lit(on) - d.expr).dt.total_days().cast(pl.Int64)
+    return combine(expr, "int", d, fn=lifted(lambda v: (on - v).days, d.fn))
 
 
 @register("within_days")
@@ -110,8 +140,10 @@ def _within(c: Compiler, node: ast.Call) -> Typed:
     """``as_of − n ≤ d ≤ as_of``."""
     d, n = _args(c, node, 2, 2)
     _kind(d, "date", what="within_days")
-    lower = c.scope.as_of - dt.timedelta(days=_int_const(n, "天数"))
-    return combine((d.expr >= pl.lit(lower)) & (d.expr <= pl.lit(c.scope.as_of)), "bool", d)
+    on = c.scope.as_of
+    lower = on - dt.timedelta(days=_int_const(n, "天数"))
+    expr = (d.expr >= pl.lit(lower)) & (d.expr <= pl.lit(on))
+    return combine(expr, "bool", d, fn=lifted(lambda v: lower <= v <= on, d.fn))
 
 
 @register("before_days")
@@ -120,7 +152,7 @@ def _before(c: Compiler, node: ast.Call) -> Typed:
     d, n = _args(c, node, 2, 2)
     _kind(d, "date", what="before_days")
     bound = c.scope.as_of - dt.timedelta(days=_int_const(n, "天数"))
-    return combine(d.expr < pl.lit(bound), "bool", d)
+    return combine(d.expr < pl.lit(bound), "bool", d, fn=lifted(lambda v: v < bound, d.fn))
 
 
 @register("same_year")
@@ -128,8 +160,10 @@ def _same_year(c: Compiler, node: ast.Call) -> Typed:
     """In as_of's calendar year and not after as_of."""
     (d,) = _args(c, node, 1, 1)
     _kind(d, "date", what="same_year")
-    start = dt.date(c.scope.as_of.year, 1, 1)
-    return combine((d.expr >= pl.lit(start)) & (d.expr <= pl.lit(c.scope.as_of)), "bool", d)
+    on = c.scope.as_of
+    start = dt.date(on.year, 1, 1)
+    expr = (d.expr >= pl.lit(start)) & (d.expr <= pl.lit(on))
+    return combine(expr, "bool", d, fn=lifted(lambda v: start <= v <= on, d.fn))
 
 
 def _season(d: dt.date) -> int | None:
@@ -143,10 +177,10 @@ def _season_of(c: Compiler, node: ast.Call) -> Typed:
     _kind(d, "date", what="season_of")
     if d.is_const:
         season = _season(d.const)
-        return const(season) if season is not None else Typed(pl.lit(None, pl.Int64), "int")
+        return const(season) if season is not None else Typed(pl.lit(None, pl.Int64), "int", fn=lambda row: None)
     m, y = d.expr.dt.month(), d.expr.dt.year().cast(pl.Int64)
     expr = pl.when(m >= 11).then(y).when(m <= 2).then(y - 1).otherwise(None)
-    return combine(expr, "int", d)
+    return combine(expr, "int", d, fn=lifted(_season, d.fn))
 
 
 @register("in_season")
@@ -155,13 +189,17 @@ def _in_season(c: Compiler, node: ast.Call) -> Typed:
     _kind(d, "date", what="in_season")
     if d.is_const:
         return const(_season(d.const) is not None)
-    return combine(d.expr.dt.month().is_in([11, 12, 1, 2]), "bool", d)
+    # Polars' is_in gives null for a null month: unknown stays unknown.
+    return combine(
+        d.expr.dt.month().is_in([11, 12, 1, 2]), "bool", d, fn=lifted(lambda v: v.month in (11, 12, 1, 2), d.fn)
+    )
 
 
 @register("is_known")
 def _is_known(c: Compiler, node: ast.Call) -> Typed:
     (x,) = _args(c, node, 1, 1)
-    return const(True) if x.is_const else combine(x.expr.is_not_null(), "bool", x)
+    fx = x.fn
+    return const(True) if x.is_const else combine(x.expr.is_not_null(), "bool", x, fn=lambda row: fx(row) is not None)
 
 
 def _common(parts: list[Typed]) -> list[Typed]:
@@ -176,7 +214,18 @@ def _common(parts: list[Typed]) -> list[Typed]:
 @register("coalesce")
 def _coalesce(c: Compiler, node: ast.Call) -> Typed:
     parts = _common(_args(c, node, 2, 8))
-    return combine(pl.coalesce([p.expr for p in parts]), parts[0].kind, *parts)
+    fns = [p.fn for p in parts]
+
+    def first_known(row: Row) -> Any:
+        for f in fns:
+            v = f(row)
+            if v is not None:
+                return v
+        return None
+
+    kind = parts[0].kind
+    num = kind != "num" and any(p.kind == "num" for p in parts)  # Polars' supertype is Float64
+    return combine(pl.coalesce([p.expr for p in parts]), kind, *parts, fn=as_kind("num" if num else kind, first_known))
 
 
 def _extreme(fn_name: str) -> Any:
@@ -195,7 +244,8 @@ def _extreme(fn_name: str) -> Any:
         # Unknown in, unknown out: Polars' horizontal min/max would silently skip nulls.
         unknown = pl.any_horizontal([p.expr.is_null() for p in parts])
         expr = pl.when(unknown).then(None).otherwise(horizontal([p.expr for p in parts]))
-        return combine(expr, kind, *parts)
+        pick = min if fn_name == "min" else max
+        return combine(expr, kind, *parts, fn=as_kind(kind, lifted(lambda *v: pick(v), *(p.fn for p in parts))))
 
     return impl
 
@@ -222,32 +272,87 @@ def _aggregate(c: Compiler, node: ast.Call, fn: str) -> Typed:
     if where.is_const and fn in ("any", "all", "count"):
         # A constant condition: no per-row work (an entity without related rows gets ``empty``).
         if fn == "count":
-            return _register(c, relation, pl.len() if where.const else pl.lit(0), 0, "int", parts)
-        return _register(c, relation, pl.lit(bool(where.const)), fn == "all", "bool", parts)
-    w = where.expr
+            n = len if where.const else (lambda rows: 0)
+            return _register(c, relation, pl.len() if where.const else pl.lit(0), n, 0, "int", parts)
+        fixed = bool(where.const)
+        return _register(c, relation, pl.lit(fixed), lambda rows: fixed, fn == "all", "bool", parts)
+    w, fw = where.expr, where.fn
     if fn == "any":
-        return _register(c, relation, w.any(ignore_nulls=False), False, "bool", parts)
+        return _register(c, relation, w.any(ignore_nulls=False), _kleene_any(fw), False, "bool", parts)
     if fn == "all":
-        return _register(c, relation, w.all(ignore_nulls=False), True, "bool", parts)
+        return _register(c, relation, w.all(ignore_nulls=False), _kleene_all(fw), True, "bool", parts)
     if fn == "count":
         agg = pl.when(w.is_null().any()).then(None).otherwise(w.sum().cast(pl.Int64))
-        return _register(c, relation, agg, 0, "int", parts)
+
+        def count(rows: list[Row]) -> Any:
+            hits = [fw(r) for r in rows]
+            return None if None in hits else sum(1 for h in hits if h)
+
+        return _register(c, relation, agg, count, 0, "int", parts)
     assert value is not None
     _kind(value, *(NUMERIC + (("date",) if fn != "sum" else ())), what=fn)
-    v = value.expr
+    v, fv = value.expr, value.fn
     default = _default(c, node, value) if fn != "sum" else 0
+    pick: Callable[[list[Any]], Any] = sum if fn == "sum" else max if fn == "max" else min
     if where.is_const and not where.const:
-        return _register(c, relation, pl.lit(default), default, value.kind, parts)
+        return _register(c, relation, pl.lit(default), lambda rows: default, default, value.kind, parts)
     if where.is_const:  # every related row counts: plain aggregations (the fast path)
         unknown, picked = v.is_null().any(), (v.sum() if fn == "sum" else v.max() if fn == "max" else v.min())
-        return _register(c, relation, pl.when(unknown).then(None).otherwise(picked), default, value.kind, parts)
+
+        def whole(rows: list[Row]) -> Any:
+            values = [fv(r) for r in rows]
+            return None if None in values else pick(values)
+
+        return _register(c, relation, pl.when(unknown).then(None).otherwise(picked), whole, default, value.kind, parts)
     unknown = (w.is_null() | (w & v.is_null())).any()
+
+    def filtered(rows: list[Row]) -> Any:
+        values = []
+        for r in rows:
+            hit = fw(r)
+            if hit is None:
+                return None
+            if hit:
+                x = fv(r)
+                if x is None:
+                    return None
+                values.append(x)
+        if fn == "sum":
+            return sum(values)
+        return pick(values) if values else default
+
     if fn == "sum":
         agg = pl.when(unknown).then(None).otherwise(v.filter(w).sum())
-        return _register(c, relation, agg, 0, value.kind, parts)
+        return _register(c, relation, agg, filtered, 0, value.kind, parts)
     picked = v.filter(w).max() if fn == "max" else v.filter(w).min()
     agg = pl.when(unknown).then(None).when(w.sum() == 0).then(default).otherwise(picked)
-    return _register(c, relation, agg, default, value.kind, parts)
+    return _register(c, relation, agg, filtered, default, value.kind, parts)
+
+
+def _kleene_any(fw: Fn) -> Callable[[list[Row]], Any]:
+    def any_(rows: list[Row]) -> Any:
+        unknown = False
+        for r in rows:
+            h = fw(r)
+            if h is True:
+                return True
+            unknown = unknown or h is None
+        return None if unknown else False
+
+    return any_
+
+
+def _kleene_all(fw: Fn) -> Callable[[list[Row]], Any]:
+    def all_(rows: list[Row]) -> Any:
+        unknown = False
+        for r in rows:
+            h = fw(r)
+            if h is False:
+                return False
+            unknown = unknown or h is None
+        return None if unknown else True
+
+    return all_
 
 
 def _default(c: Compiler, node: ast.Call, value: Typed) -> Any:
@@ -261,12 +366,35 @@ def _default(c: Compiler, node: ast.Call, value: Typed) -> Any:
     return None
 
 
+def _cast(kind: str) -> Callable[[Any], Any]:
+    """The scalar form of ``.cast(dtype)`` on an aggregate (float → Int64 truncates, as in Polars)."""
+    if kind in ("int", "money"):
+        return lambda x: int(x) if isinstance(x, float) else x
+    if kind == "num":
+        return lambda x: None if x is None else float(x)
+    return lambda x: x
+
+
 def _register(
-    c: Compiler, relation: str, agg: pl.Expr, empty: Any, kind: str, parts: list[Typed], heads_only: bool = False
+    c: Compiler,
+    relation: str,
+    agg: pl.Expr,
+    py: Callable[[list[Row]], Any],
+    empty: Any,
+    kind: str,
+    parts: list[Typed],
+    heads_only: bool = False,
 ) -> Typed:
+    """Register an aggregation: ``agg`` per group in Polars, ``py`` over one entity's related rows."""
     dtype = _DTYPES[kind]
-    alias = c.scope.add_agg(relation, agg.cast(dtype), empty, dtype, heads_only)
-    return Typed(pl.col(alias), kind, heavy=True, fields=frozenset().union(*(p.fields for p in parts)))
+    cast = _cast(kind)
+
+    def scalar(rows: list[Row]) -> Any:
+        return cast(py(rows))
+
+    alias = c.scope.add_agg(relation, agg.cast(dtype), empty, dtype, heads_only, scalar)
+    fields = frozenset().union(*(p.fields for p in parts))
+    return Typed(pl.col(alias), kind, heavy=True, fields=fields, fn=getter(alias))
 
 
 for _fn in ("any", "all", "count", "sum"):
@@ -282,4 +410,8 @@ def _head(c: Compiler, node: ast.Call) -> Typed:
         raise ExprError("head 需要 1 个参数", "例如 head(is_migrant)")
     value = inner.visit(node.args[0])
     # Evaluated on the head rows only (the engine filters them before grouping: a fast path).
-    return _register(c, "members", value.expr.first(), None, value.kind, [value], heads_only=True)
+    fv = value.fn
+    # Two head rows (a data error) must not make the result depend on row order after a
+    # parallel join: the first-registered head (smallest person number ``__p``) counts.
+    first = value.expr.get(pl.col("__p").arg_min())
+    return _register(c, "members", first, lambda rows: fv(rows[0]), None, value.kind, [value], heads_only=True)

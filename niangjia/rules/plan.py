@@ -16,7 +16,7 @@ import polars as pl
 from niangjia.rules import functions as _functions  # noqa: F401  (registers the built-ins)
 from niangjia.rules.errors import PolicyError, PolicyIssue
 from niangjia.rules.explain import compile_template
-from niangjia.rules.expr import Compiler, ExprError, Scope, Typed, to_fen
+from niangjia.rules.expr import Compiler, ExprError, Scope, Typed, column, lifted, to_fen
 from niangjia.rules.model import Policy, Rule
 from niangjia.rules.params import column_name
 from niangjia.rules.schema import DERIVED, TABLES
@@ -69,7 +69,7 @@ class Plan:
 
 def _columns(table: str, names: dict[str, Typed]) -> None:
     for col, spec in {**TABLES[table], **DERIVED.get(table, {})}.items():
-        names.setdefault(col, Typed(pl.col(col), spec.kind, fields=frozenset({f"{table}.{col}"})))
+        names.setdefault(col, column(col, spec.kind, fields=frozenset({f"{table}.{col}"})))
 
 
 def _param_names(policy: Policy) -> tuple[dict[str, Typed], dict[str, dict[str, Typed]]]:
@@ -78,9 +78,9 @@ def _param_names(policy: Policy) -> tuple[dict[str, Typed], dict[str, dict[str, 
     for p in policy.parameters.values():
         kind = "money" if p.unit == "yuan" else "num"
         if p.keys:
-            mappings[p.name] = {k: Typed(pl.col(column_name(p.name, k)), kind) for k in p.keys}
+            mappings[p.name] = {k: column(column_name(p.name, k), kind) for k in p.keys}
         else:
-            scalars[p.name] = Typed(pl.col(column_name(p.name)), kind)
+            scalars[p.name] = column(column_name(p.name), kind)
     return scalars, mappings
 
 
@@ -135,7 +135,7 @@ class _Builder:
             self.issues.append(
                 PolicyIssue(self.policy.path, line, f"变量名 {name} 与字段、参数或保留字重名", "换一个名字")
             )
-        scope.names[name] = Typed(pl.col(name), t.kind, t.heavy, t.fields)
+        scope.names[name] = column(name, t.kind, t.heavy, t.fields)
 
 
 def compile_policy(policy: Policy, as_of: dt.date) -> Plan:
@@ -170,7 +170,7 @@ def compile_policy(policy: Policy, as_of: dt.date) -> Plan:
             )
             continue
         excluded = rule in policy.exclusions and rule not in policy.conditions
-        ok = Typed(~t.expr, "bool", t.heavy, t.fields) if excluded else t
+        ok = Typed(~t.expr, "bool", t.heavy, t.fields, fn=lifted(lambda x: not x, t.fn)) if excluded else t
         plan.rules.append(
             CompiledRule(
                 rule,
@@ -197,8 +197,8 @@ def _compile_tail(b: _Builder) -> None:
         t = b.compile(level.when, level.line, what=f"级别 {level.id}")
         if t is not None:
             plan.levels.append((level.id, level.label, t))
-    scope.names["level"] = Typed(pl.col("level"), "str", heavy=True)
-    scope.names["level_label"] = Typed(pl.col("level_label"), "str", heavy=True)
+    scope.names["level"] = column("level", "str", heavy=True)
+    scope.names["level_label"] = column("level_label", "str", heavy=True)
     plan.no_level_text = b.text(policy.no_level_text, 0)
     for level in policy.levels:
         text = b.text(level.text, level.line)
@@ -210,7 +210,7 @@ def _compile_tail(b: _Builder) -> None:
         plan.amount_cap = _money(b, a.cap, a.line, "上限") if a.cap else None
         plan.amount_paid = _money(b, a.paid, a.line, "已发金额") if a.paid else None
         for name in ("amount", "cap", "paid", "remaining"):
-            scope.names[name] = Typed(pl.col(name), "money", heavy=True)
+            scope.names[name] = column(name, "money", heavy=True)
         plan.amount_text = b.text(a.text, a.line)
         plan.zero_text = b.text(a.zero_text, a.line)
     for doc in policy.documents:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from niangjia.core.roles import Role
@@ -14,6 +15,25 @@ from niangjia.registry import selectors as registry_selectors
 from niangjia.registry.models import Enterprise, Household, Worker
 from niangjia.screening import selectors as screening_selectors
 from niangjia.screening.pack import current_policies, policy_names
+
+COUNTS_SECONDS = 120
+
+
+def _registry_counts(user: StaffUser) -> list[tuple[str, int]]:
+    """Enterprises, workers and households in scope; counted at most every two minutes per scope.
+
+    A city's COUNT over millions of rows costs a second; a home page must not pay it each time.
+    """
+    key = f"home-counts:{user.role}:{user.org.path if user.org else ''}:{user.pk if user.role == Role.CADRE else ''}"
+
+    def count() -> list[tuple[str, int]]:
+        return [
+            ("企业", restrict(Enterprise.objects.all(), user).count()),
+            ("职工", restrict(Worker.objects.filter(merged_into__isnull=True), user).count()),
+            ("家庭", restrict(Household.objects.all(), user).count()),
+        ]
+
+    return cast(list[tuple[str, int]], cache.get_or_set(key, count, COUNTS_SECONDS))
 
 
 def home_context(*, user: StaffUser) -> dict[str, Any]:
@@ -28,11 +48,7 @@ def home_context(*, user: StaffUser) -> dict[str, Any]:
         "org_count": restrict(UnionOrg.objects.all(), user).count(),
         "staff_by_role": [(label, role_counts.get(value, 0)) for value, label in Role.choices],
         "children": org_children_counts(user=user)[:40] if user.org else [],
-        "registry_counts": [
-            ("企业", restrict(Enterprise.objects.all(), user).count()),
-            ("职工", restrict(Worker.objects.filter(merged_into__isnull=True), user).count()),
-            ("家庭", restrict(Household.objects.all(), user).count()),
-        ],
+        "registry_counts": _registry_counts(user),
         "worklist": [{**row, "name": names.get(str(row["policy_id"]), row["policy_id"])} for row in summary],
     }
     if user.role == Role.CADRE:

@@ -72,3 +72,12 @@ def test_each_role_has_a_home(client, tree):
 def test_anonymous_is_sent_to_login(client, db):
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_failed_logins_are_visible_to_the_users_district_admins(client, tree):
+    from niangjia.core.selectors import audit_search
+
+    client.post("/login/", {"username": "yl_staff", "password": "wrong-password"})
+    seen = audit_search(user=tree.yanliang_staff, action="orgs.staff.login_failed")
+    assert [e.target_label for e in seen] == ["yl_staff"]
+    assert audit_search(user=tree.yanta_staff, action="orgs.staff.login_failed") == []

@@ -1,0 +1,454 @@
+"""One household, no query engine: the compiled policies evaluated on plain Python rows.
+
+Re-screening one household is a few dozen rows; building and running Polars plans for them
+costs tens of milliseconds, almost all of it overhead. Every compiled formula already carries
+its scalar form (``Typed.fn``, built by the same compiler call as its Polars expression, see
+:mod:`niangjia.rules.expr`), so this module only has to walk the same steps as
+:func:`niangjia.rules.engine.evaluate` on dicts: cheap rules, the gate, the aggregations over the
+related rows, levels, amounts, statuses, sentences and documents. The property test
+(``tests/test_property.py``) checks that both backends return identical rows on random
+registries, and every embedded policy test runs through both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import polars as pl
+
+from niangjia.rules.expr import Fn, Row, Typed, k_and, k_not, round_fen_py
+from niangjia.rules.params import _cell, column_name, resolve
+from niangjia.rules.plan import Plan
+from niangjia.rules.schema import _FALSE, _TRUE, TABLES, Column, _convert
+
+ELIGIBLE, NOT_ELIGIBLE, POSSIBLY = "eligible", "not_eligible", "possibly"
+SEP, CODE_SEP = "；", ","
+H, P = "__h", "__p"
+_CENT = Decimal("0.01")
+_INTS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+
+
+# --- input rows, typed exactly like schema.normalize_table ---------------------------------
+
+
+def _money(value: Any) -> int:
+    # Polars casts text and floats to Decimal(18, 2) rounding half-even on the shortest decimal
+    # form of the value ("2.675" → 2.68); integers are yuan.
+    if isinstance(value, int):
+        return value * 100
+    d = Decimal(value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else value)
+    return int(d.quantize(_CENT, rounding=ROUND_HALF_EVEN) * 100)
+
+
+def _text_money(value: str | None) -> int | None:
+    if value is None or not value.strip():
+        return None
+    return _money(value)
+
+
+def _text_bool(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    low = value.strip().lower()
+    return True if low in _TRUE else False if low in _FALSE else None
+
+
+def _converter(spec: Column, dtype: pl.DataType) -> Callable[[Any], Any] | None:
+    """A Python converter for a column of ``dtype``, or None to let Polars convert it."""
+    kind = spec.kind
+    if kind == "str" and dtype == pl.String:
+        return lambda v: v if v != "" else None
+    if kind == "int" and dtype in _INTS:
+        return lambda v: v
+    if kind == "bool" and dtype == pl.Boolean:
+        return lambda v: v
+    if kind == "bool" and dtype == pl.String:
+        return _text_bool
+    if kind == "date" and dtype == pl.Date:
+        return lambda v: v
+    if kind == "money":
+        if dtype == pl.String:
+            return _text_money
+        if dtype in _INTS or dtype.is_float() or isinstance(dtype, pl.Decimal):
+            return lambda v: None if v is None else _money(v)
+    return None
+
+
+def table_rows(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> list[Row]:
+    """``frame``'s rows with exactly the schema's columns, typed (``normalize_table`` on dicts)."""
+    spec = TABLES[name]
+    if frame is None:
+        return []
+    df = frame if isinstance(frame, pl.DataFrame) else frame.collect()
+    if df.height == 0:
+        return []
+    have = df.schema
+    columns: dict[str, list[Any]] = {}
+    slow = []
+    for col, s in spec.items():
+        if col not in have:
+            columns[col] = [None] * df.height
+            continue
+        conv = _converter(s, have[col])
+        if conv is None:
+            slow.append(_convert(col, s, have[col]))
+            continue
+        columns[col] = [None if v is None else conv(v) for v in df.get_column(col).to_list()]
+    if slow:  # unusual input types: the very Polars conversion of the bulk path
+        for series in df.select(slow).get_columns():
+            columns[series.name] = series.to_list()
+    names = list(spec)
+    rows = [dict(zip(names, values, strict=True)) for values in zip(*(columns[c] for c in names), strict=True)]
+    if name == "households":
+        for r in rows:
+            if r["archive_level"] is None:
+                r["archive_level"] = "none"
+    return rows
+
+
+# --- the household's tables, linked like engine.prepare --------------------------------------
+
+
+@dataclass
+class Household:
+    """Typed rows of one (or a few) households, keyed like the bulk path's integer ids."""
+
+    households: list[Row]
+    persons: list[Row]  # person_base: the person's columns, then its household's and parameters
+    related: dict[str, list[Row]]
+    groups: dict[tuple[str, str], dict[int, list[Row]]] = field(default_factory=dict)
+    members: dict[int, dict[bool, dict[int, list[Row]]]] = field(default_factory=dict)  # per plan
+
+    def group(self, relation: str, key: str) -> dict[int, list[Row]]:
+        """Rows of ``relation`` by household (``__h``) or person (``__p``)."""
+        if (relation, key) not in self.groups:
+            out: dict[int, list[Row]] = {}
+            rows = self.related[relation]
+            if relation == "documents" and key == P:
+                # A document filed for the whole household (no person) is on file for each member.
+                by_h: dict[int, list[Row]] = {}
+                for p in self.persons:
+                    if p[H] is not None:
+                        by_h.setdefault(p[H], []).append(p)
+                shared = []
+                for r in rows:
+                    if r[P] is not None:
+                        out.setdefault(r[P], []).append(r)
+                    elif r["person_id"] is None and r[H] is not None:
+                        shared.append(r)
+                for r in shared:
+                    for p in by_h.get(r[H], ()):
+                        out.setdefault(p[P], []).append({**r, P: p[P]})
+            else:
+                for r in rows:
+                    k = r[key]
+                    if k is not None:
+                        out.setdefault(k, []).append(r)
+            self.groups[(relation, key)] = out
+        return self.groups[(relation, key)]
+
+
+def _params(plans: Sequence[Plan], region: str | None, as_of: dt.date, cache: dict[Any, Row]) -> Row:
+    if region in cache:
+        return cache[region]
+    out: Row = {}
+    params = {p.name: p for plan in plans for p in plan.policy.parameters.values()}
+    for p in params.values():
+        value = resolve(p, region, as_of) if region else None
+        for key in p.keys or (None,):
+            v = value.get(key) if isinstance(value, Mapping) else value
+            out[column_name(p.name, key)] = None if v is None else _cell(v, p.unit)  # type: ignore[arg-type]
+    cache[region] = out
+    return out
+
+
+def household_rows(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], plans: Sequence[Plan]) -> Household:
+    """Type the rows and link them: the scalar twin of :func:`niangjia.rules.engine.prepare`."""
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    as_of = plans[0].as_of
+    rows = {name: table_rows(name, tables.get(name)) for name in TABLES}
+    hh = rows["households"]
+    h_of: dict[Any, int] = {}
+    cache: dict[Any, Row] = {}
+    for i, r in enumerate(hh):
+        r[H] = i
+        h_of.setdefault(r["household_id"], i)
+        r.update(_params(plans, r["region_code"], as_of, cache))
+    no_household: Row = {}  # a person whose household is not in the table: its columns are unknown
+    link: dict[Any, tuple[int, int | None, Any]] = {}
+    base = []
+    for j, r in enumerate(rows["persons"]):
+        hid = r["household_id"]
+        h = h_of.get(hid) if hid is not None else None
+        own = hh[h] if h is not None else no_household
+        b = {**own, **r, H: h, P: j}
+        b["household_id"] = hid
+        base.append(b)
+        if r["person_id"] is not None:
+            link.setdefault(r["person_id"], (j, h, hid))
+    paid_events = {r["event_id"] for r in rows["payments"] if r["event_id"] is not None}
+    related = {}
+    for name in ("events", "payments", "documents"):
+        out = []
+        for r in rows[name]:
+            pid, hid = r["person_id"], r["household_id"]
+            p, ph, phs = link.get(pid, (None, None, None)) if pid is not None else (None, None, None)
+            r[P] = p
+            r[H] = ph if hid is None else h_of.get(hid)
+            if hid is None:
+                r["household_id"] = phs
+            if name == "events":
+                r["settled"] = r["event_id"] is not None and r["event_id"] in paid_events
+            out.append(r)
+        related[name] = out
+    return Household(hh, base, related)
+
+
+# --- one policy over the household's entities (the steps of engine.evaluate) ------------------
+
+
+@dataclass
+class _Scalar:
+    """The scalar forms of one plan, gathered once (cached on the plan)."""
+
+    member_lets: list[tuple[str, Fn]]
+    cheap_lets: list[tuple[str, Fn]]
+    heavy_lets: list[tuple[str, Fn]]
+    cheap: list[int]
+    heavy: list[int]
+    oks: list[Fn]
+    aggs: list[tuple[str, str, bool, Any, Callable[[list[Row]], Any]]]
+    levels: list[tuple[str, str, Fn]]
+    level_texts: dict[str, Fn]
+
+
+def _fn(t: Typed | None) -> Fn | None:
+    return None if t is None else t.fn
+
+
+def _scalar(plan: Plan) -> _Scalar:
+    if "scalar" not in plan.cache:
+        aggs = []
+        for a in plan.scope.aggs:
+            assert a.fn is not None
+            aggs.append((a.alias, a.relation, a.heads_only, a.empty, a.fn))
+        plan.cache["scalar"] = _Scalar(
+            member_lets=[(n, t.fn) for n, t in plan.member_lets],
+            cheap_lets=[(n, t.fn) for n, t in plan.lets if not t.heavy],
+            heavy_lets=[(n, t.fn) for n, t in plan.lets if t.heavy],
+            cheap=[i for i, r in enumerate(plan.rules) if not r.heavy],
+            heavy=[i for i, r in enumerate(plan.rules) if r.heavy],
+            oks=[r.ok.fn for r in plan.rules],
+            aggs=aggs,
+            levels=[(lid, label, t.fn) for lid, label, t in plan.levels],
+            level_texts={lid: t.fn for lid, t in plan.level_texts},
+        )
+    result: _Scalar = plan.cache["scalar"]
+    return result
+
+
+def _members(plan: Plan, sc: _Scalar, hh: Household, heads: bool) -> dict[int, list[Row]]:
+    by_plan = hh.members.setdefault(id(plan), {})
+    if heads not in by_plan:
+        if False not in by_plan:
+            out: dict[int, list[Row]] = {}
+            for p in hh.persons:
+                if p[H] is None:
+                    continue
+                m = dict(p)
+                for n, f in sc.member_lets:
+                    m[n] = f(m)
+                out.setdefault(p[H], []).append(m)
+            by_plan[False] = out
+        if heads:
+            by_plan[True] = {h: [m for m in ms if m["relation"] == "head"] for h, ms in by_plan[False].items()}
+    return by_plan[heads]
+
+
+def _join(texts: list[str | None]) -> str | None:
+    return SEP.join([t for t in texts if t is not None]) or None
+
+
+Result = tuple[Any, ...]
+
+
+def evaluate(plan: Plan, hh: Household, reasons: str = "all") -> list[Result]:
+    """Evaluate one compiled policy on the household's rows; tuples in ``RESULT_SCHEMA`` order."""
+    p = plan.policy
+    person = p.entity == "person"
+    entities = hh.persons if person else hh.households
+    meta = (p.id, p.version, p.content_hash, p.parameters_hash, plan.as_of)
+
+    def row(env: Row, status: str, *rest: Any) -> Result:
+        return (*meta, env["household_id"], env["person_id"] if person else None, status, *rest)
+
+    if not p.in_force(plan.as_of):
+        text = "not_in_force" if reasons == "kept" else f"政策「{p.name}」在 {plan.as_of} 不在有效期内"
+        return [row(e, NOT_ELIGIBLE, None, None, None, text, None, [], []) for e in entities]
+    sc = _scalar(plan)
+    rules = plan.rules
+    out = []
+    for entity in entities:
+        env = dict(entity)
+        if person:
+            for n, f in sc.member_lets:
+                env[n] = f(env)
+        for n, f in sc.cheap_lets:
+            env[n] = f(env)
+        oks: list[Any] = [None] * len(rules)
+        for i in sc.cheap:
+            oks[i] = sc.oks[i](env)
+        if any(oks[i] is False for i in sc.cheap):
+            failed = [i for i in sc.cheap if oks[i] is False]
+            if reasons == "kept":
+                text, hint = CODE_SEP.join([rules[i].rule.id for i in failed]) or None, None
+            else:
+                text = _join([f(env) for i in failed if (f := _fn(rules[i].fail_text)) is not None])
+                hint = _join([rules[i].rule.hint for i in failed if rules[i].rule.hint])
+            out.append(row(env, NOT_ELIGIBLE, None, None, None, text, hint, [], []))
+            continue
+        key = env[P] if person else env[H]
+        for alias, relation, heads, empty, agg in sc.aggs:
+            if relation == "members":
+                group = _members(plan, sc, hh, heads).get(env[H]) if env[H] is not None else None
+            else:
+                group = hh.group(relation, P if person else H).get(key)
+            env[alias] = agg(group) if group else empty
+        for n, f in sc.heavy_lets:
+            env[n] = f(env)
+        for i in sc.heavy:
+            oks[i] = sc.oks[i](env)
+        out.append(_decide(plan, sc, env, oks, reasons, row))
+    return out
+
+
+def _all(values: list[Any]) -> Any:
+    """Kleene all (``pl.all_horizontal``)."""
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row: Callable[..., Result]) -> Result:
+    lid: str | None = None
+    label: str | None = None
+    if sc.levels:
+        for level_id, level_label, f in sc.levels:
+            v = f(env)
+            if v is None:
+                lid = "?"
+                break
+            if v:
+                lid, label = level_id, level_label
+                break
+        lvl = None if lid == "?" else lid is not None
+    else:
+        lvl = True
+    env["level"], env["level_label"], env["__lvl"] = lid, label, lvl
+    amount: Any = None
+    if plan.amount_value is not None:
+        value = round_fen_py(plan.amount_value.fn(env))
+        if plan.amount_cap is None:
+            amount = value
+            env["cap"] = env["paid"] = env["remaining"] = None
+        else:
+            paid = round_fen_py(plan.amount_paid.fn(env)) if plan.amount_paid is not None else 0
+            cap = round_fen_py(plan.amount_cap.fn(env))
+            rem = None if cap is None or paid is None else cap - paid
+            amount = None if value is None or rem is None else min(value, rem)
+            env["cap"], env["paid"], env["remaining"] = cap, paid, rem
+        amt = None if amount is None else amount > 0
+    else:
+        env["cap"] = env["paid"] = env["remaining"] = None
+        amt = True
+    env["amount"] = amount
+    rules_ok = _all(oks) if oks else True
+    ok_all = _all([rules_ok, lvl, amt])
+    status = ELIGIBLE if ok_all is True else NOT_ELIGIBLE if ok_all is False else POSSIBLY
+    rules_hold = rules_ok is True
+    if status == NOT_ELIGIBLE and reasons == "kept":
+        codes = [r.rule.id for r, ok in zip(plan.rules, oks, strict=True) if ok is False]
+        if plan.levels and rules_hold and lvl is False:
+            codes.append("level")
+        if plan.amount_value is not None and rules_hold and lvl is True and amt is False:
+            codes.append("amount")
+        return row(env, NOT_ELIGIBLE, None, None, None, CODE_SEP.join(codes) or None, None, [], [])
+    yes, no, unk = status == ELIGIBLE, status == NOT_ELIGIBLE, status == POSSIBLY
+    texts: list[str | None] = []
+    hints: list[str | None] = []
+    facts: list[str] = []
+    for r, ok in zip(plan.rules, oks, strict=True):
+        t = r.pass_text if yes and ok is True else r.fail_text if no and ok is False else None
+        if unk and ok is None:
+            t = r.unknown_text
+        texts.append(t.fn(env) if t is not None else None)
+        if r.rule.hint and not yes and ok is not True:
+            hints.append(r.rule.hint)
+        if unk and ok is None:
+            facts.append(r.rule.missing or r.rule.id)
+    if plan.levels:
+        if yes and lvl is True:
+            f = sc.level_texts.get(lid)  # type: ignore[arg-type]
+            texts.append(f(env) if f is not None else "认定级别：" + label if label is not None else None)
+        elif no and lvl is False:
+            texts.append(plan.no_level_text.fn(env) if plan.no_level_text is not None else None)
+        elif unk and lvl is None:
+            texts.append("关键事实不全，暂无法确定级别")
+        if plan.policy.no_level_hint and not yes and lvl is not True:
+            hints.append(plan.policy.no_level_hint)
+        if unk and lvl is None:
+            facts.append("确定级别所需的收入、支出等事实")
+    if plan.amount_value is not None:
+        if yes and amt is True:
+            texts.append(plan.amount_text.fn(env) if plan.amount_text is not None else None)
+        elif no and amt is False and rules_hold and lvl is True:
+            zero = plan.zero_text.fn(env) if plan.zero_text is not None else None
+            if plan.amount_cap is not None and not (env["remaining"] is not None and env["remaining"] <= 0):
+                zero = "按规定计算的可发金额为零"
+            texts.append(zero)
+        if unk and amt is None and lvl is True and rules_hold:
+            facts.append("计算金额所需的事实")
+    docs = []
+    for kind, needed, on_file in plan.documents:
+        need = needed.fn(env)
+        if k_and(k_and(not no, True if need is None else need), k_not(on_file.fn(env))) is True:
+            docs.append(kind)
+    shown = not no and lvl is True
+    return row(
+        env,
+        status,
+        lid if shown else None,
+        label if shown else None,
+        None if no else amount,
+        _join(texts),
+        _join(hints),
+        facts,
+        docs,
+    )
+
+
+def results_frame(rows: list[Result], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The result tuples as a frame of ``schema`` (amount fen → yuan with 2 decimals)."""
+    names = list(schema)
+    columns: dict[str, list[Any]] = {c: [] for c in names}
+    if rows:
+        columns = {c: list(values) for c, values in zip(names, zip(*rows, strict=True), strict=True)}
+        columns["amount"] = [None if a is None else Decimal(a).scaleb(-2) for a in columns["amount"]]
+    return pl.DataFrame(columns, schema=dict(schema))
+
+
+def screen_rows(
+    plans: Sequence[Plan], tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], reasons: str = "all"
+) -> list[Result]:
+    """Every plan over the (few) households in ``tables``: result tuples."""
+    hh = household_rows(tables, plans)
+    out: list[Result] = []
+    for plan in plans:
+        out.extend(evaluate(plan, hh, reasons))
+    return out
