@@ -16,6 +16,8 @@ def setup(database_url: str | None = None) -> None:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "niangjia.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Measure as production runs: DEBUG keeps every query's text in memory.
+    os.environ.setdefault("DEBUG", "false")
     import django
 
     django.setup()

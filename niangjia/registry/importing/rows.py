@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from django.db import reset_queries
+
 from niangjia.registry.importing.cells import CellError, as_text, is_blank
 from niangjia.registry.importing.columns import KIND_LABELS, Column, header_index, match_header
 from niangjia.registry.importing.result import ImportFileError, RowError
@@ -139,7 +141,12 @@ def _chain(
 
 
 def chunked(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
-    """Group rows into lists of at most `size`, so memory stays bounded."""
+    """Group rows into lists of at most `size`, so memory stays bounded.
+
+    With DEBUG on, Django keeps the text of recent queries; bulk inserts make that log
+    grow by megabytes a chunk, so it is dropped between chunks.
+    """
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk
+        reset_queries()
