@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from niangjia.core.roles import Role
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors as registry_selectors
-from niangjia.screening import selectors
+from niangjia.registry.selectors import area_prefix
+from niangjia.screening import selectors, services, tasks
 from niangjia.screening.choices import Outcome
 from niangjia.screening.pack import current_policies, policy_names
 from niangjia.screening.services import household_evaluate
@@ -42,9 +47,26 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
         "next_query": next_query,
         "summary": selectors.worklist_summary(user=user, filters=filters),
         "statuses": [(Outcome.ELIGIBLE, Outcome.ELIGIBLE.label), (Outcome.POSSIBLY, Outcome.POSSIBLY.label)],
+        "can_run": user.role in (Role.CITY_ADMIN, Role.DISTRICT_STAFF),
+        "runs": selectors.latest_runs(limit=5),
     }
     template = "screening/_worklist_rows.html" if request.headers.get("HX-Request") else "screening/worklist.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def run_view(request: HttpRequest) -> HttpResponse:
+    """Queue a screening of the user's own area (one task per county-level partition)."""
+    user = staff_of(request)
+    if user.role not in (Role.CITY_ADMIN, Role.DISTRICT_STAFF) or user.org is None:
+        raise PermissionDenied("只有市、区县总工会工作人员可以发起筛查。")
+    prefix = area_prefix(user.org.area.code)
+    partitions = [p for p in services.area_partitions() if p.startswith(prefix) or prefix.startswith(p)]
+    for partition in partitions:
+        tasks.screen_partition.enqueue(area_prefix=partition, as_of=timezone.localdate().isoformat())
+    messages.success(request, f"已排入后台筛查 {len(partitions)} 个区县，完成后待办名单自动更新。")
+    return redirect("screening:worklist")
 
 
 @login_required
