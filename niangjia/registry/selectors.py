@@ -224,3 +224,16 @@ def household_get(*, user: StaffUser, pk: int) -> dict[str, Any]:
         "documents": list(household.documents.order_by("kind")),
         "aid": list(household.aid_received.order_by("-paid_on")[:50]),
     }
+
+
+def worker_history(*, worker: Worker) -> QuerySet[Employment]:
+    """Every employment of an already scoped worker, latest first."""
+    return Employment.objects.filter(worker=worker).select_related("enterprise").order_by("-start_date", "-id")
+
+
+def member_get(*, user: StaffUser, pk: int, action: Action = Action.VIEW) -> HouseholdMember:
+    """One household member in scope, or 404."""
+    member = restrict(HouseholdMember.objects.select_related("household"), user, action).filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member

@@ -16,7 +16,6 @@ from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
 from niangjia.registry.exporting import export_enterprises, export_workers
 from niangjia.registry.forms import EnterpriseFilterForm, WorkerFilterForm
-from niangjia.registry.models import Employment, HouseholdMember
 from niangjia.registry.services import reveal
 
 
@@ -101,7 +100,7 @@ def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     worker = selectors.worker_get(user=staff_of(request), pk=pk)
     household = selectors.household_of(worker=worker)
     household_data = selectors.household_get(user=staff_of(request), pk=household.pk) if household else None
-    history = Employment.objects.filter(worker=worker).select_related("enterprise").order_by("-start_date")
+    history = selectors.worker_history(worker=worker)
     return render(
         request,
         "registry/worker_detail.html",
@@ -130,10 +129,7 @@ def reveal_view(request: HttpRequest, kind: str, pk: int, field: str) -> HttpRes
     if kind == "worker":
         obj = selectors.worker_get(user=staff_of(request), pk=pk, action=Action.REVEAL)
     else:
-        member = HouseholdMember.objects.filter(pk=pk).first()
-        if member is None:
-            return HttpResponse(status=404)
-        obj = member
+        obj = selectors.member_get(user=staff_of(request), pk=pk, action=Action.REVEAL)
     value = reveal(actor=staff_of(request), obj=obj, field=field)
     return render(request, "registry/_revealed.html", {"value": value})
 
