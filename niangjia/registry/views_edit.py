@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from niangjia.core.scoping import Action, restrict
+from niangjia.core.scoping import Action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
 from niangjia.registry.forms_edit import HouseholdFactsForm, MemberFactsForm, WorkerRegisterForm
-from niangjia.registry.models import HouseholdCircumstances, HouseholdMember, MemberCircumstances
+from niangjia.registry.models import HouseholdCircumstances, MemberCircumstances
 from niangjia.registry.services import WorkerData, household_facts_update, member_facts_update, worker_register
 
 
@@ -77,15 +77,13 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit one member's work, school, income and health."""
     user = staff_of(request)
-    member = get_object_or_404(
-        restrict(HouseholdMember.objects.select_related("household"), user, Action.CHANGE), pk=pk
-    )
+    member = selectors.member_get(user=user, pk=pk, action=Action.CHANGE)
     if not selectors.household_get(user=user, pk=member.household_id)["sensitive"]:
         return HttpResponse("您的角色不能查看或修改成员的收入与健康情况。", status=403)
     member.circumstances = getattr(member, "circumstances", None) or MemberCircumstances(member=member)
     form = MemberFactsForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items()}
+        values = dict(form.cleaned_data)
         values["work_status"] = values["work_status"] or ""
         values["school_stage"] = values["school_stage"] or ""
         values["health"] = values["health"] or ""
