@@ -141,6 +141,12 @@ def screen_files(
     tables = read_tables(input_path)
     if chunk_households:
         return screen_chunked(policies, tables, as_of, output_path, chunk_households, reasons=reasons)
+    if Path(output_path).suffix == ".parquet":
+        # Streamed straight to the file: the result is never held whole in memory.
+        plan = screen(policies, tables, as_of, reasons=reasons, lazy=True)
+        assert isinstance(plan, pl.LazyFrame)
+        plan.sink_parquet(output_path)
+        return int(pl.scan_parquet(output_path).select(pl.len()).collect().item())
     results = screen(policies, tables, as_of, reasons=reasons)
     assert isinstance(results, pl.DataFrame)
     write_results(results, output_path)

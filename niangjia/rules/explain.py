@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from typing import Any
 
 import polars as pl
-
-from typing import Any
 
 from niangjia.rules.expr import Compiler, ExprError, Fn, Row, Scope, Typed, combine, round_fen
 

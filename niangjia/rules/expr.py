@@ -468,7 +468,7 @@ class Compiler:
         by_key, fk = {k: v.fn for k, v in table.items()}, key.fn
 
         def lookup(row: Row) -> Any:
-            f = by_key.get(fk(row))  # type: ignore[arg-type]
+            f = by_key.get(fk(row))
             return None if f is None else f(row)
 
         return combine(chain.otherwise(None), values[0].kind, key, *values, fn=lookup)
@@ -489,6 +489,10 @@ def _kleene2(op: Callable[[Any, Any], Any], fa: Fn, fb: Fn) -> Fn:
     return both
 
 
+def _ratio(num: int, den: int) -> Callable[[Any], Any]:
+    return lambda v: v * num / den
+
+
 def _exact_mul(a: Typed, b: Typed) -> tuple[pl.Expr, Fn]:
     """Multiply, turning a decimal constant into integer ratio so fen stay exact.
 
@@ -498,7 +502,7 @@ def _exact_mul(a: Typed, b: Typed) -> tuple[pl.Expr, Fn]:
     for x, y in ((a, b), (b, a)):
         if y.is_const and isinstance(y.const, Decimal) and x.kind in ("int", "money"):
             num, den = y.const.as_integer_ratio()
-            return (x.expr * num) / den, lifted(lambda v: v * num / den, x.fn)
+            return (x.expr * num) / den, lifted(_ratio(num, den), x.fn)
     return a.expr * b.expr, lifted(lambda v, w: v * w, a.fn, b.fn)
 
 

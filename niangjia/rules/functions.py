@@ -27,7 +27,6 @@ from niangjia.rules.expr import (
     combine,
     const,
     getter,
-    k_and,
     lifted,
     to_fen,
 )

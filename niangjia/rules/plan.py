@@ -11,8 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import polars as pl
-
 from niangjia.rules import functions as _functions  # noqa: F401  (registers the built-ins)
 from niangjia.rules.errors import PolicyError, PolicyIssue
 from niangjia.rules.explain import compile_template
@@ -59,6 +57,9 @@ class Plan:
     zero_text: Typed | None = None
     no_level_text: Typed | None = None
     documents: list[tuple[str, Typed, Typed]] = field(default_factory=list)
+    # scope.aggs[:decision_aggs] decide statuses; the rest serve only the documents list, which a
+    # not-eligible row never has, so the engine joins them for eligible / possibly rows only.
+    decision_aggs: int = 0
     fields: set[str] = field(default_factory=set)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # built Polars expressions (engine)
 
@@ -213,6 +214,7 @@ def _compile_tail(b: _Builder) -> None:
             scope.names[name] = column(name, "money", heavy=True)
         plan.amount_text = b.text(a.text, a.line)
         plan.zero_text = b.text(a.zero_text, a.line)
+    plan.decision_aggs = len(scope.aggs)
     for doc in policy.documents:
         needed = b.compile(doc.when, doc.line, what=f"材料 {doc.kind} 的条件")
         on_file = Compiler(scope).compile(f"any(documents, kind == {doc.kind!r})")

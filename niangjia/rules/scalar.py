@@ -57,24 +57,27 @@ def _text_bool(value: str | None) -> bool | None:
     return True if low in _TRUE else False if low in _FALSE else None
 
 
+_SAME: Callable[[Any], Any] = lambda v: v  # noqa: E731
+
+
 def _converter(spec: Column, dtype: pl.DataType) -> Callable[[Any], Any] | None:
     """A Python converter for a column of ``dtype``, or None to let Polars convert it."""
     kind = spec.kind
     if kind == "str" and dtype == pl.String:
         return lambda v: v if v != "" else None
-    if kind == "int" and dtype in _INTS:
-        return lambda v: v
-    if kind == "bool" and dtype == pl.Boolean:
-        return lambda v: v
+    if (
+        (kind == "int" and dtype in _INTS)
+        or (kind == "bool" and dtype == pl.Boolean)
+        or (kind == "date" and dtype == pl.Date)
+    ):
+        return _SAME
     if kind == "bool" and dtype == pl.String:
         return _text_bool
-    if kind == "date" and dtype == pl.Date:
-        return lambda v: v
     if kind == "money":
         if dtype == pl.String:
             return _text_money
         if dtype in _INTS or dtype.is_float() or isinstance(dtype, pl.Decimal):
-            return lambda v: None if v is None else _money(v)
+            return _money
     return None
 
 
@@ -86,23 +89,32 @@ def table_rows(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> list[Row
     df = frame if isinstance(frame, pl.DataFrame) else frame.collect()
     if df.height == 0:
         return []
-    have = df.schema
-    columns: dict[str, list[Any]] = {}
+    where = {c: i for i, c in enumerate(df.columns)}
+    dtypes = df.dtypes
+    plan: list[tuple[str, int | None, Callable[[Any], Any] | None]] = []
     slow = []
     for col, s in spec.items():
-        if col not in have:
-            columns[col] = [None] * df.height
+        i = where.get(col)
+        if i is None:
+            plan.append((col, None, None))
             continue
-        conv = _converter(s, have[col])
-        if conv is None:
-            slow.append(_convert(col, s, have[col]))
-            continue
-        columns[col] = [None if v is None else conv(v) for v in df.get_column(col).to_list()]
-    if slow:  # unusual input types: the very Polars conversion of the bulk path
+        conv = _converter(s, dtypes[i])
+        if conv is None:  # unusual input types: the very Polars conversion of the bulk path
+            slow.append(_convert(col, s, dtypes[i]))
+            plan.append((col, None, None))
+        else:
+            plan.append((col, i, None if conv is _SAME else conv))
+    rows = []
+    for values in df.rows():
+        r: Row = {}
+        for col, i, conv in plan:
+            v = None if i is None else values[i]
+            r[col] = v if v is None or conv is None else conv(v)
+        rows.append(r)
+    if slow:
         for series in df.select(slow).get_columns():
-            columns[series.name] = series.to_list()
-    names = list(spec)
-    rows = [dict(zip(names, values, strict=True)) for values in zip(*(columns[c] for c in names), strict=True)]
+            for r, v in zip(rows, series.to_list(), strict=True):
+                r[series.name] = v
     if name == "households":
         for r in rows:
             if r["archive_level"] is None:
@@ -160,8 +172,8 @@ def _params(plans: Sequence[Plan], region: str | None, as_of: dt.date, cache: di
     for p in params.values():
         value = resolve(p, region, as_of) if region else None
         for key in p.keys or (None,):
-            v = value.get(key) if isinstance(value, Mapping) else value
-            out[column_name(p.name, key)] = None if v is None else _cell(v, p.unit)  # type: ignore[arg-type]
+            v: Any = value.get(key) if isinstance(value, Mapping) and key is not None else value
+            out[column_name(p.name, key)] = None if v is None else _cell(v, p.unit)
     cache[region] = out
     return out
 
@@ -289,8 +301,8 @@ def evaluate(plan: Plan, hh: Household, reasons: str = "all") -> list[Result]:
         return (*meta, env["household_id"], env["person_id"] if person else None, status, *rest)
 
     if not p.in_force(plan.as_of):
-        text = "not_in_force" if reasons == "kept" else f"政策「{p.name}」在 {plan.as_of} 不在有效期内"
-        return [row(e, NOT_ELIGIBLE, None, None, None, text, None, [], []) for e in entities]
+        inactive = "not_in_force" if reasons == "kept" else f"政策「{p.name}」在 {plan.as_of} 不在有效期内"
+        return [row(e, NOT_ELIGIBLE, None, None, None, inactive, None, [], []) for e in entities]
     sc = _scalar(plan)
     rules = plan.rules
     out = []
@@ -306,10 +318,12 @@ def evaluate(plan: Plan, hh: Household, reasons: str = "all") -> list[Result]:
             oks[i] = sc.oks[i](env)
         if any(oks[i] is False for i in sc.cheap):
             failed = [i for i in sc.cheap if oks[i] is False]
+            text: str | None
+            hint: str | None = None
             if reasons == "kept":
-                text, hint = CODE_SEP.join([rules[i].rule.id for i in failed]) or None, None
+                text = CODE_SEP.join([rules[i].rule.id for i in failed]) or None
             else:
-                text = _join([f(env) for i in failed if (f := _fn(rules[i].fail_text)) is not None])
+                text = _join([g(env) for i in failed if (g := _fn(rules[i].fail_text)) is not None])
                 hint = _join([rules[i].rule.hint for i in failed if rules[i].rule.hint])
             out.append(row(env, NOT_ELIGIBLE, None, None, None, text, hint, [], []))
             continue
@@ -394,8 +408,9 @@ def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row
             facts.append(r.rule.missing or r.rule.id)
     if plan.levels:
         if yes and lvl is True:
-            f = sc.level_texts.get(lid)  # type: ignore[arg-type]
-            texts.append(f(env) if f is not None else "认定级别：" + label if label is not None else None)
+            level_text = sc.level_texts.get(lid or "")
+            default = "认定级别：" + label if label is not None else None
+            texts.append(level_text(env) if level_text is not None else default)
         elif no and lvl is False:
             texts.append(plan.no_level_text.fn(env) if plan.no_level_text is not None else None)
         elif unk and lvl is None:
@@ -425,7 +440,7 @@ def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row
         status,
         lid if shown else None,
         label if shown else None,
-        None if no else amount,
+        None if no or amount is None else Decimal(amount).scaleb(-2),  # fen → yuan, exact
         _join(texts),
         _join(hints),
         facts,
@@ -434,13 +449,8 @@ def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row
 
 
 def results_frame(rows: list[Result], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """The result tuples as a frame of ``schema`` (amount fen → yuan with 2 decimals)."""
-    names = list(schema)
-    columns: dict[str, list[Any]] = {c: [] for c in names}
-    if rows:
-        columns = {c: list(values) for c, values in zip(names, zip(*rows, strict=True), strict=True)}
-        columns["amount"] = [None if a is None else Decimal(a).scaleb(-2) for a in columns["amount"]]
-    return pl.DataFrame(columns, schema=dict(schema))
+    """The result tuples (amount already in yuan) as a frame of ``schema``."""
+    return pl.DataFrame(rows, schema=dict(schema), orient="row")
 
 
 def screen_rows(

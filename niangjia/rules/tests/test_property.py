@@ -2,7 +2,6 @@
 
 import datetime as dt
 import os
-
 from decimal import Decimal
 
 import polars as pl
