@@ -10,10 +10,11 @@ Public API::
 """
 
 from niangjia.rules.cases import CaseResult, run_policy_tests
-from niangjia.rules.engine import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, RESULT_SCHEMA, screen, screen_household
+from niangjia.rules.engine import screen, screen_household
 from niangjia.rules.errors import PolicyError, PolicyIssue
 from niangjia.rules.model import Policy
 from niangjia.rules.pack import load_pack
+from niangjia.rules.results import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, RESULT_SCHEMA
 from niangjia.rules.schema import TABLES, tables_from_rows
 
 __all__ = [

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from niangjia.rules.engine import Backend, screen
+from niangjia.rules.engine import screen
 from niangjia.rules.model import Policy
+from niangjia.rules.results import Backend
 from niangjia.rules.schema import TABLES, tables_from_rows
 
 _CHECKED = (

@@ -17,12 +17,13 @@ import polars as pl
 import yaml
 
 from niangjia.rules.cases import CaseResult, run_policy_tests
-from niangjia.rules.engine import ELIGIBLE, Reasons, Tables, screen
+from niangjia.rules.engine import screen
 from niangjia.rules.errors import PolicyError
 from niangjia.rules.io import read_tables, write_results
 from niangjia.rules.loader import PARAMETERS_FILE, load_parameters, load_policy
 from niangjia.rules.model import Policy
 from niangjia.rules.pack import load_pack, validate_policy
+from niangjia.rules.results import ELIGIBLE, Reasons, Tables
 
 
 def check(policy_dir: str | Path) -> list[str]:

@@ -1,0 +1,394 @@
+"""One compiled policy evaluated over normalised frames: the bulk (Polars) path of the engine.
+
+Cheap rules first, the gate, aggregations over related tables for the survivors only, levels,
+amounts, status, reasons or codes, documents. :mod:`niangjia.rules.engine` prepares the frames
+and runs every policy's plan; :mod:`niangjia.rules.scalar` walks the same steps on plain rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import polars as pl
+
+from niangjia.rules.expr import AggRequest, Typed, round_fen
+from niangjia.rules.plan import Plan
+from niangjia.rules.results import (
+    _LIST,
+    CODE_SEP,
+    ELIGIBLE,
+    NOT_ELIGIBLE,
+    POSSIBLY,
+    RESULT_SCHEMA,
+    SEP,
+    STATUS,
+    H,
+    P,
+    Reasons,
+)
+from niangjia.rules.schema import TABLES
+
+# The evaluation below is written once for both kinds of frame: lazy for the registry, eager
+# for a household. The Polars expressions depend only on the compiled plan, so they are built
+# once per plan and kept in ``plan.cache``.
+F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
+
+
+def _cached(plan: Plan, key: Any, build: Callable[[], Any]) -> Any:
+    if key not in plan.cache:
+        plan.cache[key] = build()
+    return plan.cache[key]
+
+
+def _ok_list(plan: Plan, heavy: bool | None) -> list[pl.Expr]:
+    return [pl.col(f"__ok{i}") for i, r in enumerate(plan.rules) if heavy is None or r.heavy == heavy]
+
+
+def _rule_stages(plan: Plan, heavy: bool) -> list[list[pl.Expr]]:
+    """``with_columns`` stages: each variable in turn (they may use the previous ones), then the rules."""
+    stages = [[t.expr.alias(name)] for name, t in plan.lets if t.heavy == heavy]
+    oks = [r.ok.expr.alias(f"__ok{i}") for i, r in enumerate(plan.rules) if r.heavy == heavy]
+    if not heavy:
+        cheap = _ok_list(plan, heavy=False)
+        ruled_out = pl.any_horizontal([c.not_().fill_null(False) for c in cheap]) if cheap else pl.lit(False)
+        return [[t.expr.alias(n)] for n, t in plan.member_lets if plan.policy.entity == "person"] + [
+            *stages,
+            oks,
+            [ruled_out.alias("__out")],
+        ]
+    return stages + ([oks] if oks else [])
+
+
+def _staged(frame: F, stages: list[list[pl.Expr]]) -> F:
+    for stage in stages:
+        if stage:
+            frame = frame.with_columns(stage)
+    return frame
+
+
+def _meta(plan: Plan) -> list[pl.Expr]:
+    p = plan.policy
+    cat = pl.Categorical()
+    return [
+        pl.lit(p.id).cast(cat).alias("policy_id"),
+        pl.lit(p.version).cast(cat).alias("policy_version"),
+        pl.lit(p.content_hash).cast(cat).alias("content_hash"),
+        pl.lit(p.parameters_hash).cast(cat).alias("parameters_hash"),
+        pl.lit(plan.as_of, pl.Date).alias("as_of"),
+        pl.col("household_id"),
+        (pl.col("person_id") if plan.policy.entity == "person" else pl.lit(None, pl.String)).alias("person_id"),
+    ]
+
+
+def _join(texts: Sequence[Any]) -> pl.Expr:
+    if not texts:
+        return pl.lit(None, pl.String)
+    return pl.concat_str(texts, separator=SEP, ignore_nulls=True).replace("", None)
+
+
+def _listed(items: Sequence[Any]) -> pl.Expr:
+    return pl.concat_list(items).list.drop_nulls() if items else pl.lit([], _LIST)
+
+
+def _codes(failed: Sequence[tuple[pl.Expr, str]]) -> pl.Expr:
+    """The ids of the failed checks, comma-separated: the compact reason of a not-eligible row."""
+    if not failed:
+        return pl.lit(None, pl.String)
+    if len(failed) == 1:
+        return pl.when(failed[0][0]).then(pl.lit(failed[0][1]))
+    if len(failed) > 10:
+        parts = [pl.when(bad).then(pl.lit(code)) for bad, code in failed]
+        return pl.concat_str(parts, separator=CODE_SEP, ignore_nulls=True).replace("", None)
+    # A bit per check, then one lookup: three times faster than joining strings row by row.
+    mask = pl.sum_horizontal([bad.fill_null(False).cast(pl.UInt16) * (1 << i) for i, (bad, _) in enumerate(failed)])
+    table = {
+        m: CODE_SEP.join(code for i, (_, code) in enumerate(failed) if m >> i & 1) or None
+        for m in range(1 << len(failed))
+    }
+    return mask.replace_strict(list(table), list(table.values()), return_dtype=pl.String)
+
+
+def _not_eligible(plan: Plan, reasons: pl.Expr, hint: pl.Expr) -> list[pl.Expr]:
+    return [
+        *_meta(plan),
+        pl.lit(NOT_ELIGIBLE, STATUS).alias("status"),
+        pl.lit(None, pl.String).alias("level"),
+        pl.lit(None, pl.String).alias("level_label"),
+        pl.lit(None, pl.Decimal(18, 2)).alias("amount"),
+        reasons.alias("reasons"),
+        hint.alias("hint"),
+        pl.lit([], _LIST).alias("missing_facts"),
+        pl.lit([], _LIST).alias("missing_documents"),
+    ]
+
+
+def _gated(plan: Plan, reasons: Reasons) -> list[pl.Expr]:
+    """Rows ruled out by a cheap rule: not eligible, with the failing rules' reasons (or ids)."""
+    cheap = [(pl.col(f"__ok{i}").not_(), r) for i, r in enumerate(plan.rules) if not r.heavy]
+    if reasons == "kept":
+        return _not_eligible(plan, _codes([(bad, r.rule.id) for bad, r in cheap]), pl.lit(None, pl.String))
+    fails = [pl.when(bad).then(r.fail_text.expr) for bad, r in cheap if r.fail_text]
+    hints = [pl.when(bad).then(pl.lit(r.rule.hint)) for bad, r in cheap if r.rule.hint]
+    return _not_eligible(plan, _join(fails), _join(hints))
+
+
+_HOUSEHOLD_COLUMNS = set(TABLES["households"]) - {"household_id"}
+
+
+def _reads_household(names: Sequence[str]) -> bool:
+    return any(n in _HOUSEHOLD_COLUMNS or n.startswith("__p_") for n in names)
+
+
+def _members_read_household(plan: Plan) -> bool:
+    """Whether member formulas read household columns or parameters (else the join is skipped)."""
+    exprs = [t.expr for _, t in plan.member_lets] + [a.agg for a in plan.scope.aggs if a.relation == "members"]
+    return _reads_household([n for e in exprs for n in e.meta.root_names()])
+
+
+def _entity_base(plan: Plan, frames: dict[str, F]) -> F:
+    """Households, or persons — with their household's columns only when the policy reads them."""
+    if plan.policy.entity == "household":
+        return frames["hh"]
+    reads = any(f.startswith("households.") for f in plan.fields) or bool(plan.policy.parameters)
+    return frames["person_base"] if reads else frames["persons"]
+
+
+def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors: F) -> tuple[F, str]:
+    """The related rows to aggregate, and the key they group by.
+
+    Members (the big table) are cut down to the survivors' households first; events, payments
+    and documents are small next to the entities, so they are grouped whole and the left join
+    onto the survivors keeps what is needed.
+    """
+    if relation == "members":
+        src = frames["persons"]
+        if not _cached(plan, "members_read_household", lambda: _members_read_household(plan)):
+            src = src.join(survivors.select(H), on=H, how="semi")
+        elif plan.policy.entity == "household":
+            # The survivors are households: one join both cuts the members and brings their columns.
+            cols = [c for c in frames["hh"].collect_schema().names() if c != "household_id"]
+            src = src.join(survivors.select(cols), on=H, how="inner")
+        else:
+            mine = src.join(survivors.select(H), on=H, how="semi")
+            src = mine.join(frames["hh"].drop("household_id"), on=H, how="left")
+        stages = _cached(plan, "member_lets", lambda: [[t.expr.alias(n)] for n, t in plan.member_lets])
+        return _staged(src, stages), H
+    person = plan.policy.entity == "person"
+    src = frames[relation]
+    if relation == "documents" and person:
+        # A document filed for the whole household (no person) is on file for each member; only
+        # the (few) entities asking are expanded, not every member of the registry.
+        mine = frames["persons"].select(H, P).join(survivors.select(P), on=P, how="semi")
+        shared = src.filter(pl.col("person_id").is_null()).drop(P).join(mine, on=H)
+        own = src.filter(pl.col(P).is_not_null()).join(survivors.select(P), on=P, how="semi")
+        src = pl.concat([own, shared], how="diagonal")
+    elif relation == "documents":
+        src = src.join(survivors.select(H), on=H, how="semi")
+    return src, P if person else H
+
+
+def _agg_groups(plan: Plan, documents: bool) -> list[tuple[str, bool, str, list[pl.Expr], list[pl.Expr]]]:
+    """Per (relation, heads only): the aggregations and the fills for entities without rows.
+
+    ``documents=False``: the aggregations statuses depend on; ``True``: those only the
+    missing-documents list reads (joined for the eligible / possibly rows only).
+    """
+    groups: dict[tuple[str, bool], list[AggRequest]] = {}
+    requested = plan.scope.aggs
+    for a in requested[plan.decision_aggs :] if documents else requested[: plan.decision_aggs]:
+        groups.setdefault((a.relation, a.heads_only), []).append(a)
+    out = []
+    for (relation, heads_only), requests in groups.items():
+        n = f"__n_{relation}_{int(heads_only)}"
+        aggs = [pl.len().alias(n), *(a.agg.alias(a.alias) for a in requests)]
+        # No related rows at all is a known fact (closed world), not an unknown.
+        fills = [
+            pl.when(pl.col(n).is_null()).then(pl.lit(a.empty, a.dtype)).otherwise(pl.col(a.alias)).alias(a.alias)
+            for a in requests
+        ]
+        out.append((relation, heads_only, n, aggs, fills))
+    return out
+
+
+def _aggregate(plan: Plan, frames: dict[str, F], survivors: F, documents: bool = False) -> F:
+    groups = _cached(plan, ("aggs", documents), lambda: _agg_groups(plan, documents))
+    entities = survivors
+    sources: dict[str, tuple[F, str]] = {}
+    for relation, heads_only, n, aggs, fills in groups:
+        if relation not in sources:
+            # Built once per relation from the entities themselves (not from the frame growing
+            # with each join), so all heads / members groups share one source.
+            src, key = _relation_source(plan, frames, relation, entities)
+            shared = sum(1 for g in groups if g[0] == relation) > 1
+            sources[relation] = (_cache(src) if shared else src, key)
+        src, key = sources[relation]
+        if heads_only:
+            src = src.filter(pl.col("relation") == "head")
+        grouped = src.group_by(key).agg(aggs)
+        survivors = survivors.join(grouped, on=key, how="left").with_columns(fills).drop(n)
+    return survivors
+
+
+def _level_exprs(plan: Plan) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(level id, label, state) — state true: a level; false: none; null: cannot tell yet."""
+    if not plan.levels:
+        return pl.lit(None, pl.String), pl.lit(None, pl.String), pl.lit(True)
+    level: Any = pl
+    for lid, _, t in plan.levels:
+        level = level.when(t.expr.is_null()).then(pl.lit("?")).when(t.expr).then(pl.lit(lid))
+    lid_expr = level.otherwise(pl.lit(None, pl.String))
+    label: Any = pl
+    for lid, lab, _ in plan.levels:
+        label = label.when(pl.col("level") == lid).then(pl.lit(lab))
+    state = pl.when(pl.col("level") == "?").then(None).otherwise(pl.col("level").is_not_null())
+    return lid_expr, label.otherwise(pl.lit(None, pl.String)), state
+
+
+def _amount_exprs(plan: Plan) -> list[pl.Expr]:
+    if plan.amount_value is None:
+        return [pl.lit(None, pl.Int64).alias(c) for c in ("cap", "paid", "remaining", "amount")]
+    value = plan.amount_value.expr
+    if plan.amount_cap is None:
+        return [pl.lit(None, pl.Int64).alias(c) for c in ("cap", "paid", "remaining")] + [
+            round_fen(value).alias("amount")
+        ]
+    paid = plan.amount_paid.expr if plan.amount_paid is not None else pl.lit(0)
+    rem = round_fen(plan.amount_cap.expr) - round_fen(paid)
+    amount = pl.when(value.is_null() | rem.is_null()).then(None).otherwise(pl.min_horizontal(round_fen(value), rem))
+    return [
+        round_fen(plan.amount_cap.expr).alias("cap"),
+        round_fen(paid).alias("paid"),
+        rem.alias("remaining"),
+        amount.alias("amount"),
+    ]
+
+
+def _text(t: Typed | None) -> pl.Expr:
+    return t.expr if t is not None else pl.lit(None, pl.String)
+
+
+def _decide(plan: Plan) -> list[list[pl.Expr]]:
+    lid, label, level_state = _level_exprs(plan)
+    amount_state = pl.col("amount") > 0 if plan.amount_value is not None else pl.lit(True)
+    rules_ok = pl.all_horizontal(_ok_list(plan, None)) if plan.rules else pl.lit(True)
+    ok_all = pl.all_horizontal([rules_ok, pl.col("__lvl"), amount_state])
+    status = pl.when(ok_all).then(pl.lit(ELIGIBLE)).when(~ok_all).then(pl.lit(NOT_ELIGIBLE)).otherwise(pl.lit(POSSIBLY))
+    return [
+        [lid.alias("level")],
+        [label.alias("level_label"), level_state.alias("__lvl")],
+        _amount_exprs(plan),
+        [status.cast(STATUS).alias("status"), amount_state.alias("__amt"), rules_ok.alias("__rules")],
+    ]
+
+
+def _ruled_out_codes(plan: Plan) -> pl.Expr:
+    """Compact reason of a survivor found not eligible: failed rule ids, then level / amount."""
+    failed = [(pl.col(f"__ok{i}").not_().fill_null(False), r.rule.id) for i, r in enumerate(plan.rules)]
+    rules_hold = pl.col("__rules").fill_null(False)
+    if plan.levels:
+        failed.append((rules_hold & pl.col("__lvl").not_().fill_null(False), "level"))
+    if plan.amount_value is not None:
+        lvl = pl.col("__lvl").fill_null(False)
+        failed.append((rules_hold & lvl & pl.col("__amt").not_().fill_null(False), "amount"))
+    return _codes(failed)
+
+
+def _explain(plan: Plan, documents: bool) -> list[pl.Expr]:
+    st = pl.col("status")
+    yes, no, unk = st == ELIGIBLE, st == NOT_ELIGIBLE, st == POSSIBLY
+    reasons, hints, facts = [], [], []
+    for i, r in enumerate(plan.rules):
+        ok = pl.col(f"__ok{i}")
+        reasons.append(
+            pl.when(yes & ok)
+            .then(_text(r.pass_text))
+            .when(no & ok.not_())
+            .then(_text(r.fail_text))
+            .when(unk & ok.is_null())
+            .then(_text(r.unknown_text))
+        )
+        if r.rule.hint:
+            hints.append(pl.when(~yes & ok.not_().fill_null(True)).then(pl.lit(r.rule.hint)))
+        facts.append(pl.when(unk & ok.is_null()).then(pl.lit(r.rule.missing or r.rule.id)))
+    lvl, amt = pl.col("__lvl"), pl.col("__amt")
+    rules_hold = pl.col("__rules").fill_null(False)
+    if plan.levels:
+        level_text: Any = pl
+        for lid, text in plan.level_texts:
+            level_text = level_text.when(pl.col("level") == lid).then(text.expr)
+        default = pl.concat_str([pl.lit("认定级别："), pl.col("level_label")])
+        level_text = level_text.otherwise(default) if plan.level_texts else default
+        reasons.append(
+            pl.when(yes & lvl)
+            .then(level_text)
+            .when(no & lvl.not_())
+            .then(_text(plan.no_level_text))
+            .when(unk & lvl.is_null())
+            .then(pl.lit("关键事实不全，暂无法确定级别"))
+        )
+        if plan.policy.no_level_hint:
+            hints.append(pl.when(~yes & lvl.not_().fill_null(True)).then(pl.lit(plan.policy.no_level_hint)))
+        facts.append(pl.when(unk & lvl.is_null()).then(pl.lit("确定级别所需的收入、支出等事实")))
+    if plan.amount_value is not None:
+        # The amount is the reason only when every rule and the level hold; and "cap reached"
+        # only when the cap is what leaves nothing to pay.
+        amount_decides = no & amt.not_() & rules_hold & lvl.fill_null(False)
+        if plan.amount_cap is not None:
+            zero = (
+                pl.when(pl.col("remaining") <= 0)
+                .then(_text(plan.zero_text))
+                .otherwise(pl.lit("按规定计算的可发金额为零"))
+            )
+        else:
+            zero = _text(plan.zero_text)
+        reasons.append(pl.when(yes & amt).then(_text(plan.amount_text)).when(amount_decides).then(zero))
+        # Name the amount's facts only when nothing else is unknown, or the list would repeat itself.
+        facts.append(
+            pl.when(unk & amt.is_null() & lvl.fill_null(False) & rules_hold).then(pl.lit("计算金额所需的事实"))
+        )
+    docs = [
+        pl.when(~no & needed.expr.fill_null(True) & ~on_file.expr).then(pl.lit(kind))
+        for kind, needed, on_file in (plan.documents if documents else [])
+    ]
+    amount = pl.when(~no).then(pl.col("amount")).cast(pl.Decimal(18, 2)) / 100
+    lvl_out = [pl.when(~no & lvl.fill_null(False)).then(pl.col(c)).alias(c) for c in ("level", "level_label")]
+    return [
+        *_meta(plan),
+        st,
+        *lvl_out,
+        amount.alias("amount"),
+        _join(reasons).alias("reasons"),
+        _join(hints).alias("hint"),
+        _listed(facts).alias("missing_facts"),
+        _listed(docs).alias("missing_documents"),
+    ]
+
+
+def _cache(frame: F) -> F:
+    """Compute a lazy frame read by several branches once (the optimiser does not always see it)."""
+    return frame.cache() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def evaluate(plan: Plan, frames: dict[str, F], reasons: Reasons = "all") -> F:
+    """Evaluate one compiled policy; returns rows in :data:`RESULT_SCHEMA`."""
+    base = _entity_base(plan, frames)
+    if not plan.policy.in_force(plan.as_of):
+        text = "not_in_force" if reasons == "kept" else f"政策「{plan.policy.name}」在 {plan.as_of} 不在有效期内"
+        return base.select(_not_eligible(plan, pl.lit(text), pl.lit(None, pl.String))).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
+    lf = _cache(_staged(base, _cached(plan, "cheap", lambda: _rule_stages(plan, heavy=False))))
+    gated = lf.filter(pl.col("__out")).select(_cached(plan, ("gated", reasons), lambda: _gated(plan, reasons)))
+    survivors = _aggregate(plan, frames, lf.filter(~pl.col("__out")))
+    survivors = _staged(survivors, _cached(plan, "heavy", lambda: _rule_stages(plan, heavy=True)))
+    decided = _cache(_staged(survivors, _cached(plan, "decide", lambda: _decide(plan))))
+    parts = [gated]
+    out = pl.col("status") == NOT_ELIGIBLE
+    if reasons == "kept":
+        codes = _cached(plan, "codes", lambda: _not_eligible(plan, _ruled_out_codes(plan), pl.lit(None, pl.String)))
+        parts.append(decided.filter(out).select(codes))
+    else:
+        parts.append(decided.filter(out).select(_cached(plan, ("explain", False), lambda: _explain(plan, False))))
+    # Documents on file matter only for rows that are not ruled out: joined for those alone.
+    kept = _aggregate(plan, frames, decided.filter(~out), documents=True)
+    parts.append(kept.select(_cached(plan, ("explain", True), lambda: _explain(plan, True))))
+    return pl.concat([p.cast(RESULT_SCHEMA) for p in parts], how="vertical")  # type: ignore[arg-type]
