@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from niangjia.rules.expr import AggRequest, Typed, round_fen
+from niangjia.rules.expr import AggRequest
 from niangjia.rules.plan import Plan
 from niangjia.rules.results import (
     _LIST,
@@ -28,6 +28,7 @@ from niangjia.rules.results import (
     Reasons,
 )
 from niangjia.rules.schema import TABLES
+from niangjia.rules.typed import Typed, round_fen
 
 # The evaluation below is written once for both kinds of frame: lazy for the registry, eager
 # for a household. The Polars expressions depend only on the compiled plan, so they are built

@@ -15,21 +15,8 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from niangjia.rules.expr import (
-    FUNCTIONS,
-    NUMERIC,
-    Compiler,
-    ExprError,
-    Fn,
-    Row,
-    Typed,
-    as_kind,
-    combine,
-    const,
-    getter,
-    lifted,
-    to_fen,
-)
+from niangjia.rules.expr import FUNCTIONS, Compiler
+from niangjia.rules.typed import NUMERIC, ExprError, Fn, Row, Typed, as_kind, combine, const, getter, lifted, to_fen
 
 F = TypeVar("F", bound=Callable[..., Typed])
 _DTYPES: dict[str, pl.DataType] = {

@@ -14,10 +14,11 @@ from typing import Any
 from niangjia.rules import functions as _functions  # noqa: F401  (registers the built-ins)
 from niangjia.rules.errors import PolicyError, PolicyIssue
 from niangjia.rules.explain import compile_template
-from niangjia.rules.expr import Compiler, ExprError, Scope, Typed, column, lifted, to_fen
+from niangjia.rules.expr import Compiler, Scope
 from niangjia.rules.model import Policy, Rule
 from niangjia.rules.params import column_name
 from niangjia.rules.schema import DERIVED, TABLES
+from niangjia.rules.typed import ExprError, Typed, column, lifted, to_fen
 
 RESERVED = {"as_of", "level", "level_label", "amount", "cap", "paid", "remaining"}
 

@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 
 from niangjia.rules import functions  # noqa: F401
-from niangjia.rules.expr import Compiler, ExprError, Scope, Typed
+from niangjia.rules.expr import Compiler, Scope
+from niangjia.rules.typed import ExprError, Typed
 
 
 def _scope() -> Scope:
