@@ -17,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+NJ = str(Path(sys.executable).with_name("niangjia"))
+DEMO_DB = ROOT / "var" / "bench-demo.sqlite3"
 
 
 def run(title: str, command: list[str]) -> bool:
@@ -31,7 +33,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--full", action="store_true", help="the long runs too")
-    parser.add_argument("--only", choices=["rules", "imports", "search", "openfisca"], help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=["rules", "rescreen", "imports", "search", "openfisca"], help="run one benchmark"
+    )
     args = parser.parse_args()
     people = "200000" if args.quick else "1000000"
     rows = "10000" if args.quick else "100000"
@@ -43,6 +47,16 @@ def main() -> int:
         "rules": (
             "rules engine (RULES.md targets)",
             [PY, "benchmarks/rules/bench_rules.py", "--people", people] + (["--ten-million"] if args.full else []),
+        ),
+        "rescreen": (
+            "re-screen one household in the database (demo data on SQLite)",
+            [
+                "bash",
+                "-c",
+                f"rm -f {DEMO_DB} && DATABASE_URL=sqlite:///{DEMO_DB} {NJ} migrate -v0 && "
+                f"DATABASE_URL=sqlite:///{DEMO_DB} {NJ} seed --preset xian --workers {rows} >/dev/null && "
+                f"{PY} benchmarks/registry/rescreen.py --database-url sqlite:///{DEMO_DB}",
+            ],
         ),
         "imports": (
             "registry import (xlsx on SQLite and PostgreSQL)",
