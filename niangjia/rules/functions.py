@@ -264,9 +264,9 @@ def _aggregate(c: Compiler, node: ast.Call, fn: str) -> Typed:
         return _register(c, relation, pl.lit(fixed), lambda rows: fixed, fn == "all", "bool", parts)
     w, fw = where.expr, where.fn
     if fn == "any":
-        return _register(c, relation, w.any(ignore_nulls=False), _kleene_any(fw), False, "bool", parts)
+        return _register(c, relation, w.any(ignore_nulls=False), _kleene_quantifier(fw, True), False, "bool", parts)
     if fn == "all":
-        return _register(c, relation, w.all(ignore_nulls=False), _kleene_all(fw), True, "bool", parts)
+        return _register(c, relation, w.all(ignore_nulls=False), _kleene_quantifier(fw, False), True, "bool", parts)
     if fn == "count":
         agg = pl.when(w.is_null().any()).then(None).otherwise(w.sum().cast(pl.Int64))
 
@@ -315,30 +315,19 @@ def _aggregate(c: Compiler, node: ast.Call, fn: str) -> Typed:
     return _register(c, relation, agg, filtered, default, value.kind, parts)
 
 
-def _kleene_any(fw: Fn) -> Callable[[list[Row]], Any]:
-    def any_(rows: list[Row]) -> Any:
+def _kleene_quantifier(fw: Fn, decisive: bool) -> Callable[[list[Row]], Any]:
+    """any (decisive=True) or all (decisive=False) over rows, three-valued like Polars'."""
+
+    def quantify(rows: list[Row]) -> Any:
         unknown = False
         for r in rows:
             h = fw(r)
-            if h is True:
-                return True
+            if h is decisive:
+                return decisive
             unknown = unknown or h is None
-        return None if unknown else False
+        return None if unknown else not decisive
 
-    return any_
-
-
-def _kleene_all(fw: Fn) -> Callable[[list[Row]], Any]:
-    def all_(rows: list[Row]) -> Any:
-        unknown = False
-        for r in rows:
-            h = fw(r)
-            if h is False:
-                return False
-            unknown = unknown or h is None
-        return None if unknown else True
-
-    return all_
+    return quantify
 
 
 def _default(c: Compiler, node: ast.Call, value: Typed) -> Any:
