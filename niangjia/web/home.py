@@ -19,12 +19,17 @@ from niangjia.screening.pack import current_policies, policy_names
 COUNTS_SECONDS = 120
 
 
+def _scope_key(user: StaffUser) -> str:
+    """Users who see the same records share cached figures: role and organization (a cadre: themself)."""
+    return f"{user.role}:{user.org.path if user.org else ''}:{user.pk if user.role == Role.CADRE else ''}"
+
+
 def _registry_counts(user: StaffUser) -> list[tuple[str, int]]:
     """Enterprises, workers and households in scope; counted at most every two minutes per scope.
 
     A city's COUNT over millions of rows costs a second; a home page must not pay it each time.
     """
-    key = f"home-counts:{user.role}:{user.org.path if user.org else ''}:{user.pk if user.role == Role.CADRE else ''}"
+    key = f"home-counts:{_scope_key(user)}"
 
     def count() -> list[tuple[str, int]]:
         return [
@@ -40,7 +45,14 @@ def home_context(*, user: StaffUser) -> dict[str, Any]:
     """Return the figures for the user's home page, all within their scope."""
     staff = restrict(StaffUser.objects.all(), user)
     role_counts = {row["role"]: row["n"] for row in staff.values("role").annotate(n=Count("id"))}
-    summary = screening_selectors.worklist_summary(user=user, filters=screening_selectors.WorklistFilter())
+    summary = cast(
+        list[dict[str, Any]],
+        cache.get_or_set(
+            f"home-worklist:{_scope_key(user)}",
+            lambda: screening_selectors.worklist_summary(user=user, filters=screening_selectors.WorklistFilter()),
+            COUNTS_SECONDS,
+        ),
+    )
     names = policy_names(current_policies())
     context: dict[str, Any] = {
         "org": user.org,
