@@ -125,7 +125,9 @@ def worker_register(
     if owner is None:
         raise ValidationError({"enterprise": "请指定所在企业或负责工会。"})
     if actor is not None:
-        require(actor, Action.CHANGE, owner)
+        # At an enterprise, whoever may change the enterprise may register its workers (a cadre
+        # at their paired enterprise too); without one, the actor needs the union organization.
+        require(actor, Action.CHANGE, data.enterprise if data.enterprise is not None else owner)
     with transaction.atomic():
         worker = Worker(org=owner, name="")
         changes = worker_apply_data(worker, data)

@@ -80,3 +80,17 @@ def test_leader_cannot_edit_facts(client, tree, registry):
     assert client.get(f"/registry/households/{registry.yl_household.pk}/edit/").status_code == 403
     member = registry.yl_household.members.get(relation="head")
     assert client.post(f"/registry/members/{member.pk}/edit/", {"monthly_income": "1"}).status_code == 404
+
+
+def test_cadre_registers_a_worker_at_the_paired_enterprise_only(client, tree, registry):
+    client.force_login(tree.yanliang_cadre)
+    ok = client.post(
+        f"/registry/enterprises/{registry.yl_enterprise.pk}/register/",
+        {"name": "李娜", "id_number": NEW_ID, "form": "standard"},
+    )
+    assert ok.status_code == 302 and Worker.objects.filter(name="李娜").exists()
+    other = client.post(
+        f"/registry/enterprises/{registry.yl_enterprise2.pk}/register/",
+        {"name": "张伟", "id_number": make_id_number("610114", date(1990, 2, 3), 88, "M"), "form": "standard"},
+    )
+    assert other.status_code == 404 and not Worker.objects.filter(name="张伟").exists()
