@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from niangjia.registry.choices import EmploymentForm, Health, SchoolStage, WorkStatus
+from niangjia.orgs.models import Area
+from niangjia.registry.choices import EmploymentForm, Health, Relation, SchoolStage, WorkStatus
 from niangjia.registry.models import HouseholdCircumstances, HouseholdMember, MemberCircumstances
 from niangjia.registry.services.households import HOUSEHOLD_FACTS, MEMBER_FACTS
 
@@ -99,4 +100,36 @@ class MemberFactsForm(forms.Form):
         super().__init__(data, initial=_tri_initial(initial))
         for name, choices in (("work_status", WorkStatus), ("school_stage", SchoolStage), ("health", Health)):
             self.fields[name].choices = [("", "未登记"), *choices.choices]  # type: ignore[attr-defined]
+        styled(self.fields)
+
+
+class HouseholdCreateForm(forms.Form):
+    """The area a new household lives in (its 户籍/居住区划), from the user's part of the map."""
+
+    area = forms.ModelChoiceField(label="居住区划（街道/镇）", queryset=Area.objects.none())
+
+    def __init__(self, data: Any = None, *, prefix_code: str) -> None:
+        super().__init__(data)
+        field = self.fields["area"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Area.objects.filter(code__startswith=prefix_code, level="street").order_by("code")
+        styled(self.fields)
+
+
+class MemberAddForm(forms.Form):
+    """A new household member; an ID number is optional (children often have none on file)."""
+
+    name = forms.CharField(label="姓名", max_length=64)
+    relation = forms.ChoiceField(label="与户主关系", choices=[c for c in Relation.choices if c[0] != Relation.HEAD])
+    id_number = forms.CharField(label="身份证号", max_length=32, required=False)
+    work_status = forms.ChoiceField(label="工作状态", required=False, choices=[("", "未登记"), *WorkStatus.choices])
+    school_stage = forms.ChoiceField(label="学段", required=False, choices=[("", "未登记"), *SchoolStage.choices])
+    admission_year = forms.IntegerField(label="入学年份", required=False, min_value=1950, max_value=2100)
+    monthly_income = forms.DecimalField(
+        label="月收入（元）", required=False, min_value=0, decimal_places=2, max_digits=10
+    )
+    health = forms.ChoiceField(label="健康状况", required=False, choices=[("", "未登记"), *Health.choices])
+
+    def __init__(self, data: Any = None) -> None:
+        super().__init__(data)
         styled(self.fields)

@@ -16,9 +16,23 @@ from django.shortcuts import redirect, render
 from niangjia.core.scoping import Action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
-from niangjia.registry.forms_edit import HouseholdFactsForm, MemberFactsForm, WorkerRegisterForm
+from niangjia.registry.forms_edit import (
+    HouseholdCreateForm,
+    HouseholdFactsForm,
+    MemberAddForm,
+    MemberFactsForm,
+    WorkerRegisterForm,
+)
 from niangjia.registry.models import HouseholdCircumstances, MemberCircumstances
-from niangjia.registry.services import WorkerData, household_facts_update, member_facts_update, worker_register
+from niangjia.registry.selectors import area_prefix
+from niangjia.registry.services import (
+    WorkerData,
+    household_create,
+    household_facts_update,
+    member_add,
+    member_facts_update,
+    worker_register,
+)
 
 
 def _form_errors(form: forms.Form, error: ValidationError) -> None:
@@ -99,3 +113,47 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/facts_edit.html",
         {"form": form, "title": f"{member.name}（{member.get_relation_display()}）"},
     )
+
+
+@login_required
+def household_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记家庭 for a worker who has none: they become its head."""
+    user = staff_of(request)
+    worker = selectors.worker_get(user=user, pk=pk, action=Action.CHANGE)
+    existing = selectors.household_of(worker=worker)
+    if existing is not None:
+        return redirect("registry:household_detail", pk=existing.pk)
+    prefix = area_prefix(user.org.area.code) if user.org else "61"
+    form = HouseholdCreateForm(request.POST or None, prefix_code=prefix)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = household_create(actor=user, head=worker, area=form.cleaned_data["area"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "家庭已登记；请补充成员和经济情况。")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/facts_edit.html", {"form": form, "title": f"登记 {worker.name} 的家庭"})
+
+
+@login_required
+def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """添加家庭成员: one person once (an ID number already on file is refused)."""
+    user = staff_of(request)
+    household = selectors.household_get(user=user, pk=pk)["household"]
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        facts = {"monthly_income": data["monthly_income"], "health": data["health"] or ""}
+        try:
+            member_add(
+                actor=user, household=household, name=data["name"], relation=data["relation"],
+                id_number=data["id_number"] or None, facts=facts, work_status=data["work_status"] or "",
+                school_stage=data["school_stage"] or "", admission_year=data["admission_year"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"已添加成员 {data['name']}。")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/facts_edit.html", {"form": form, "title": f"家庭 #{household.pk} 添加成员"})

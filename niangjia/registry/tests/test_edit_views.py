@@ -94,3 +94,40 @@ def test_cadre_registers_a_worker_at_the_paired_enterprise_only(client, tree, re
         {"name": "张伟", "id_number": make_id_number("610114", date(1990, 2, 3), 88, "M"), "form": "standard"},
     )
     assert other.status_code == 404 and not Worker.objects.filter(name="张伟").exists()
+
+
+def test_register_a_household_and_add_members(client, tree, registry):
+    from niangjia.orgs.models import Area
+    from niangjia.registry.models import HouseholdMember
+
+    client.force_login(tree.yanliang_staff)
+    worker = registry.yl_worker2  # has no household yet
+    page = client.get(f"/registry/workers/{worker.pk}/").content.decode()
+    assert "登记家庭" in page
+    form_page = client.get(f"/registry/workers/{worker.pk}/household/new/").content.decode()
+    assert "凤凰路街道" in form_page or "街道" in form_page
+    area = Area.objects.get(code="610114001")
+    response = client.post(f"/registry/workers/{worker.pk}/household/new/", {"area": area.pk})
+    head = HouseholdMember.objects.get(worker=worker)
+    assert response.status_code == 302 and response.url == f"/registry/households/{head.household_id}/"
+    child = make_id_number("610114", date(2012, 6, 1), 9, "F")
+    added = client.post(
+        f"/registry/households/{head.household_id}/members/new/",
+        {"name": "曾小米", "relation": "child", "id_number": child, "school_stage": "primary"},
+    )
+    assert added.status_code == 302
+    member = HouseholdMember.objects.get(name="曾小米")
+    assert (member.birth_date, member.sex, member.school_stage) == (date(2012, 6, 1), "F", "primary")
+    again = client.post(
+        f"/registry/households/{head.household_id}/members/new/",
+        {"name": "曾小米", "relation": "child", "id_number": child},
+    )
+    assert "不能重复登记" in again.content.decode()
+    assert HouseholdMember.objects.filter(name="曾小米").count() == 1
+
+
+def test_household_create_refused_out_of_scope(client, tree, registry):
+    client.force_login(tree.yanta_staff)
+    assert client.get(f"/registry/workers/{registry.yl_worker2.pk}/household/new/").status_code == 404
+    client.force_login(tree.yanliang_leader)
+    assert client.get(f"/registry/workers/{registry.yl_worker2.pk}/household/new/").status_code == 404
