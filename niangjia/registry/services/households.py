@@ -124,7 +124,9 @@ def household_facts_update(*, actor: StaffUser | None, household: Household, **v
     if actor is not None:
         require(actor, Action.CHANGE, household)
     _split(values, HOUSEHOLD_FACTS + ARCHIVE_FIELDS, "household")
-    circumstances, _ = HouseholdCircumstances.objects.get_or_create(household=household)
+    circumstances = HouseholdCircumstances.objects.filter(household=household).first() or HouseholdCircumstances(
+        household=household
+    )
     old = _assign(values, lambda name: household if name in ARCHIVE_FIELDS else circumstances)
     if not old:
         return household
@@ -148,7 +150,7 @@ def member_facts_update(*, actor: StaffUser | None, member: HouseholdMember, **v
     if actor is not None:
         require(actor, Action.CHANGE, member)
     _split(values, MEMBER_FIELDS + MEMBER_FACTS, "member")
-    circumstances, _ = MemberCircumstances.objects.get_or_create(member=member)
+    circumstances = MemberCircumstances.objects.filter(member=member).first() or MemberCircumstances(member=member)
     old = _assign(values, lambda name: circumstances if name in MEMBER_FACTS else member)
     if not old:
         return member

@@ -117,3 +117,21 @@ def test_merge_people_entered_without_id(tree, registry):
 def test_merge_refuses_two_different_ids(tree, registry):
     with pytest.raises(ValidationError, match="不是同一人"):
         worker_merge(actor=tree.city_admin, keep=registry.yl_worker, duplicate=registry.yl_worker2)
+
+
+def test_refused_facts_update_writes_no_empty_circumstances(tree, registry):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from niangjia.registry.models import HouseholdCircumstances, MemberCircumstances
+    from niangjia.registry.services import household_facts_update, member_facts_update
+
+    household = registry.yt_household
+    HouseholdCircumstances.objects.filter(household=household).delete()
+    with pytest.raises(DjangoValidationError):
+        household_facts_update(actor=None, household=household, homes_owned=-1)
+    assert not HouseholdCircumstances.objects.filter(household=household).exists()
+    head = household.members.get(relation="head")
+    MemberCircumstances.objects.filter(member=head).delete()
+    with pytest.raises(DjangoValidationError):
+        member_facts_update(actor=None, member=head, disability_grade=-2)
+    assert not MemberCircumstances.objects.filter(member=head).exists()
