@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from niangjia.core.audit import audit_record
@@ -135,20 +136,39 @@ def household_rescreen(*, household_id: int, as_of: date | None = None, actor: S
     return _run(kind=RunKind.HOUSEHOLD, as_of=as_of or timezone.localdate(), actor=actor, household_ids=[household_id])
 
 
-def changed_households(*, limit: int = 2000) -> list[int]:
-    """Households whose facts changed after they were last screened (or never screened)."""
-    from django.db.models import F, OuterRef, Q, Subquery
+# A change is stamped before its transaction commits; look this far behind the watermark so a
+# slow commit is still seen. Households already screened after their change are skipped.
+FOLLOW_OVERLAP = timedelta(minutes=5)
+FOLLOW_BATCH = 2000
 
+
+def changed_households(*, since: datetime | None = None, limit: int = FOLLOW_BATCH) -> list[int]:
+    """Households whose facts changed after they were last screened (or never screened).
+
+    With `since`, only households stamped after `since − FOLLOW_OVERLAP` are considered: an
+    indexed range on `facts_changed_at`, so polling every few seconds never scans the registry.
+    """
     screened = HouseholdScreenState.objects.filter(household_id=OuterRef("pk")).values("screened_at")[:1]
-    qs = Household.objects.annotate(screened=Subquery(screened)).filter(
+    qs = Household.objects.all()
+    if since is not None:
+        qs = qs.filter(facts_changed_at__gt=since - FOLLOW_OVERLAP)
+    qs = qs.annotate(screened=Subquery(screened)).filter(
         Q(screened__isnull=True) | Q(facts_changed_at__gt=F("screened"))
     )
     return list(qs.order_by("facts_changed_at").values_list("pk", flat=True)[:limit])
 
 
-def changed_rescreen(*, as_of: date | None = None, limit: int = 2000) -> ScreeningRun | None:
+def follow_watermark() -> datetime | None:
+    """Where a follow loop starts: the latest screening of any household (None: look at all)."""
+    latest: datetime | None = HouseholdScreenState.objects.aggregate(latest=Max("screened_at"))["latest"]
+    return latest
+
+
+def changed_rescreen(
+    *, as_of: date | None = None, since: datetime | None = None, limit: int = FOLLOW_BATCH
+) -> ScreeningRun | None:
     """Re-screen the households changed since their last screening; None if there are none."""
-    ids = changed_households(limit=limit)
+    ids = changed_households(since=since, limit=limit)
     if not ids:
         return None
     return _run(kind=RunKind.CHANGED, as_of=as_of or timezone.localdate(), actor=None, household_ids=ids)

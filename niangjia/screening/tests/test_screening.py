@@ -170,3 +170,23 @@ def test_run_keeps_policy_files_and_reproduces(tree, registry, tmp_path, setting
     member_facts_update(actor=None, member=registry.yl_household.members.get(relation="head"), monthly_income=None)
     changed = run_reproduce(run=run)
     assert changed["different"] >= 1
+
+
+def test_follow_looks_only_at_recent_changes(tree, registry):
+    from niangjia.registry.models import Household
+    from niangjia.screening.services import FOLLOW_OVERLAP, follow_watermark
+
+    assert follow_watermark() is None
+    screening_run(as_of=AS_OF)
+    watermark = follow_watermark()
+    assert watermark is not None and changed_households(since=watermark) == []
+    # Never screened but stamped long before the watermark: left to a full `screen` run.
+    Household.objects.filter(pk=registry.yt_household.pk).update(facts_changed_at=watermark - 2 * FOLLOW_OVERLAP)
+    from niangjia.screening.models import HouseholdScreenState
+
+    HouseholdScreenState.objects.filter(household=registry.yt_household).delete()
+    member_facts_update(
+        actor=None, member=registry.yl_household.members.get(relation="head"), monthly_income=Decimal("1500")
+    )
+    assert changed_households(since=watermark) == [registry.yl_household.pk]
+    assert set(changed_households()) == {registry.yl_household.pk, registry.yt_household.pk}

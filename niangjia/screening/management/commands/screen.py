@@ -89,9 +89,13 @@ class Command(BaseCommand):
 
     def _follow(self, interval: float) -> None:
         self.stdout.write(f"正在跟踪家庭情况变更（每 {interval:g} 秒检查一次），Ctrl-C 退出。")
+        since = services.follow_watermark()
         try:
             while True:
-                run = services.changed_rescreen()
+                started = timezone.now()
+                run = services.changed_rescreen(since=since)
+                if run is None or run.households < services.FOLLOW_BATCH:
+                    since = started  # caught up; a full batch means more may be waiting
                 if run is not None:
                     self.stdout.write(f"已重新筛查 {run.households} 户（{run.seconds:.2f} 秒）")
                 time.sleep(interval)
