@@ -5,12 +5,13 @@ Public API::
     load_pack(directory, *, published_only=False) -> list[Policy]
     screen(policies, tables, as_of, *, lazy=False) -> pl.DataFrame     # one row per (entity, policy)
     screen_household(policies, tables, household_id, as_of) -> pl.DataFrame
+    screen_records(policies, records, as_of) -> list[dict]                # a few households, no frames
     run_policy_tests(policy, cases=None) -> list[CaseResult]
     cli.check / cli.run_tests / cli.diff / cli.screen_files
 """
 
 from niangjia.rules.cases import CaseResult, run_policy_tests
-from niangjia.rules.engine import screen, screen_household
+from niangjia.rules.engine import screen, screen_household, screen_records
 from niangjia.rules.errors import PolicyError, PolicyIssue
 from niangjia.rules.model import Policy
 from niangjia.rules.pack import load_pack
@@ -31,5 +32,6 @@ __all__ = [
     "run_policy_tests",
     "screen",
     "screen_household",
+    "screen_records",
     "tables_from_rows",
 ]

@@ -5,7 +5,7 @@ reported at once, and only the survivors reach the expensive part — related-ta
 (members, events, payments, documents), levels, amounts and explanations; the document
 aggregations are joined only for the rows that are not ruled out. A handful of households
 (``screen_household``, the Django household page) is evaluated by :mod:`niangjia.rules.scalar`
-instead: the same compiled formulas in their scalar form (built by the same compiler call as the
+instead — from frames, or from plain records with :func:`screen_records`, which never builds a frame: the same compiled formulas in their scalar form (built by the same compiler call as the
 Polars expressions), on plain rows, without query planning; the tests require identical rows.
 
 Speed: the tables are normalised once per call and keyed by dense integer ids (``__h`` per
@@ -20,7 +20,8 @@ sentences of any row can be had with ``reasons="all"`` or :func:`screen_househol
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -38,6 +39,7 @@ from niangjia.rules.results import (
     Reasons,
     Tables,
 )
+from niangjia.rules.rows import record_rows
 from niangjia.rules.schema import TABLES, normalize_table
 
 
@@ -162,6 +164,34 @@ def screen(
         return pl.concat(parts, how="vertical")
     done = pl.collect_all(parts)  # policies run in parallel, one optimisation pass
     return pl.concat(done, how="vertical", rechunk=False)
+
+
+def screen_records(
+    policies: Sequence[Policy],
+    records: Mapping[str, Iterable[Mapping[str, Any]]],
+    as_of: dt.date,
+    *,
+    reasons: Reasons = "all",
+) -> list[dict[str, Any]]:
+    """Screen a few households given as plain records; one dict per (entity, policy), no frames.
+
+    The frame-free entry for re-screening: ``records`` maps table names to rows as a database
+    cursor gives them (see :func:`niangjia.rules.rows.record_rows`), the result dicts have the
+    keys of :data:`RESULT_SCHEMA` (``amount`` a ``Decimal`` in yuan, ``status`` a string). Same
+    compiled formulas and rows as :func:`screen` with the scalar backend; the tests compare them.
+    """
+    if reasons not in ("all", "kept"):
+        raise ValueError(f"reasons 只能是 'all' 或 'kept'，不是 {reasons!r}")
+    unknown = set(records) - set(TABLES)
+    if unknown:
+        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    plans = plans_for(policies, as_of)
+    if not plans:
+        return []
+    rows = {name: record_rows(name, records.get(name, ())) for name in TABLES}
+    hh = scalar.link_rows(rows, plans)
+    keys = tuple(RESULT_SCHEMA)
+    return [dict(zip(keys, t, strict=True)) for plan in plans for t in scalar.evaluate(plan, hh, reasons)]
 
 
 def _household_rows(tables: Tables, hid: str) -> dict[str, pl.DataFrame | pl.LazyFrame | None]:

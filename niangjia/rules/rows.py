@@ -7,13 +7,14 @@ from text).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import polars as pl
 
-from niangjia.rules.schema import _FALSE, _TRUE, TABLES, Column, _convert
+from niangjia.rules.schema import _FALSE, _TRUE, TABLES, Column, Kind, _convert
 from niangjia.rules.typed import Row
 
 _CENT = Decimal("0.01")
@@ -103,6 +104,100 @@ def table_rows(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> list[Row
         for series in df.select(slow).get_columns():
             for r, v in zip(rows, series.to_list(), strict=True):
                 r[series.name] = v
+    if name == "households":
+        for r in rows:
+            if r["archive_level"] is None:
+                r["archive_level"] = "none"
+    return rows
+
+
+# --- input rows given as plain Python records (no frames at all) ------------------------------
+
+
+def _record_str(v: Any) -> str | None:
+    s = v if type(v) is str else str(int(v)) if type(v) is float and v.is_integer() else str(v)
+    return s or None
+
+
+def _record_int(v: Any) -> int | None:
+    if type(v) is int:
+        return v
+    if isinstance(v, str):
+        s = v.strip()
+        return int(s) if s else None
+    if isinstance(v, bool | float | Decimal):
+        return int(v)
+    raise TypeError
+
+
+def _record_bool(v: Any) -> bool | None:
+    if type(v) is bool:
+        return v
+    if isinstance(v, str):
+        return _text_bool(v)
+    if isinstance(v, int):
+        return v != 0
+    raise TypeError
+
+
+def _record_date(v: Any) -> dt.date | None:
+    if type(v) is dt.date:
+        return v
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, str):
+        s = v.strip()
+        return dt.date.fromisoformat(s[:10]) if s else None
+    raise TypeError
+
+
+def _record_money(v: Any) -> int | None:
+    if isinstance(v, str):
+        return _text_money(v)
+    if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
+        raise TypeError
+    return _money(v)
+
+
+_RECORD: dict[Kind, Callable[[Any], Any]] = {
+    "str": _record_str,
+    "int": _record_int,
+    "bool": _record_bool,
+    "date": _record_date,
+    "money": _record_money,
+}
+_NATIVE: dict[Kind, type] = {"int": int, "bool": bool, "date": dt.date}
+_EXPECTED = {"str": "文本", "int": "整数", "bool": "是/否", "date": "日期（YYYY-MM-DD）", "money": "金额（元）"}
+
+
+def record_rows(name: str, records: Iterable[Mapping[str, Any]]) -> list[Row]:
+    """Plain records (one dict per row) typed like :func:`table_rows`: the frame-free input path.
+
+    Values are Python values as a database cursor or JSON gives them: ``str``, ``int``, ``bool``,
+    ``datetime.date`` (or ISO text), money as ``Decimal``, ``int`` yuan, ``float`` or text.
+    A key that is not a column of the table, or a value that cannot be read as its column's
+    kind, raises ``ValueError`` naming the table, the row, the column and the value.
+    """
+    spec = TABLES[name]
+    # Values already of their column's type pass as they are (text always goes through: "" is unknown).
+    convert = [(col, _RECORD[s.kind], _NATIVE.get(s.kind), s.kind) for col, s in spec.items()]
+    rows = []
+    for n, record in enumerate(records, start=1):
+        extra = record.keys() - spec.keys()
+        if extra:
+            raise ValueError(f"表 {name} 第 {n} 行：没有列 {sorted(extra)}；可用的列见 docs/policies.md")
+        r: Row = {}
+        for col, conv, native, kind in convert:
+            v = record.get(col)
+            if v is not None and type(v) is not native:
+                try:
+                    v = conv(v)
+                except (TypeError, ValueError, ArithmeticError):
+                    raise ValueError(
+                        f"表 {name} 第 {n} 行，列 {col}：{v!r} 不是{_EXPECTED[kind]}；请改为{_EXPECTED[kind]}或留空"
+                    ) from None
+            r[col] = v
+        rows.append(r)
     if name == "households":
         for r in rows:
             if r["archive_level"] is None:

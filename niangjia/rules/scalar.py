@@ -69,6 +69,20 @@ class Household:
         return self.groups[(relation, key)]
 
 
+_PARAM_CACHES: dict[tuple[Any, ...], dict[Any, Row]] = {}
+
+
+def _param_cache(plans: Sequence[Plan]) -> dict[Any, Row]:
+    """Resolved parameters per region, shared by every call on the same policies and date."""
+    key = (plans[0].as_of, *((p.policy.path, p.policy.parameters_hash) for p in plans))
+    cache = _PARAM_CACHES.get(key)
+    if cache is None:
+        if len(_PARAM_CACHES) > 64:
+            _PARAM_CACHES.clear()
+        cache = _PARAM_CACHES[key] = {}
+    return cache
+
+
 def _params(plans: Sequence[Plan], region: str | None, as_of: dt.date, cache: dict[Any, Row]) -> Row:
     if region in cache:
         return cache[region]
@@ -88,11 +102,15 @@ def household_rows(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], pla
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    return link_rows({name: table_rows(name, tables.get(name)) for name in TABLES}, plans)
+
+
+def link_rows(rows: Mapping[str, list[Row]], plans: Sequence[Plan]) -> Household:
+    """Link typed rows (:func:`~niangjia.rules.rows.table_rows` or ``record_rows``) like ``prepare``."""
     as_of = plans[0].as_of
-    rows = {name: table_rows(name, tables.get(name)) for name in TABLES}
     hh = rows["households"]
     h_of: dict[Any, int] = {}
-    cache: dict[Any, Row] = {}
+    cache = _param_cache(plans)
     for i, r in enumerate(hh):
         r[H] = i
         h_of.setdefault(r["household_id"], i)

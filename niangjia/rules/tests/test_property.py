@@ -8,7 +8,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from niangjia.rules import load_pack, screen, screen_household, tables_from_rows
+from niangjia.rules import load_pack, screen, screen_household, screen_records, tables_from_rows
 from niangjia.rules.scalar import table_rows
 from niangjia.rules.schema import normalize_table
 from niangjia.rules.tests.conftest import POLICY_DIR
@@ -183,6 +183,32 @@ def test_bulk_equals_single(case: tuple[dict[str, list[dict]], dt.date]) -> None
         is_kept = pl.col("status") != "not_eligible"
         assert compact.filter(is_kept).to_dicts() == expected.filter(is_kept).to_dicts()
         assert compact.filter(~is_kept)["hint"].null_count() == compact.filter(~is_kept).height
+        # The frame-free entry: the household's plain records in, dicts out, the very same rows.
+        own_ids = {p["person_id"] for p in rows.get("persons", []) if p.get("household_id") == hid}
+        own = {
+            name: [
+                r
+                for r in records
+                if r.get("household_id") == hid or (name != "persons" and r.get("person_id") in own_ids - {None})
+            ]
+            for name, records in rows.items()
+        }
+        for reasons, frame in (("all", expected), ("kept", compact)):
+            records = sorted(
+                screen_records(PACK, own, as_of, reasons=reasons),
+                key=lambda r: (r["policy_id"], r["household_id"] or "", r["person_id"] or ""),
+            )
+            assert records == [_plain(r) for r in frame.to_dicts()]
+
+
+def _plain(row: dict) -> dict:
+    """A result frame's row as ``screen_records`` gives it (categorical and enum columns as str)."""
+    return {
+        k: str(v)
+        if k in ("policy_id", "policy_version", "content_hash", "parameters_hash", "status") and v is not None
+        else v
+        for k, v in row.items()
+    }
 
 
 _text = st.one_of(st.none(), st.sampled_from(["", " ", "是", "否", "TRUE", " 0 ", "yes", "x"]))
