@@ -47,10 +47,14 @@ TOP_KEYS = {
 }
 
 
+# libyaml's parser (PyYAML's C extension) when the wheel has it: same nodes and line marks, ~5× faster.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> tuple[Any, dict[Path_, int], bytes]:
     """Parse YAML keeping a 1-based line number for every key and list item."""
     raw = path.read_bytes()
-    loader = yaml.SafeLoader(raw.decode("utf-8"))
+    loader = _LOADER(raw.decode("utf-8"))
     try:
         node = loader.get_single_node()
         lines: dict[Path_, int] = {}
