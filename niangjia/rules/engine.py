@@ -53,6 +53,10 @@ def _collect(frames: Sequence[pl.LazyFrame], small: bool) -> list[pl.DataFrame]:
     return [f.collect() for f in frames] if small else pl.collect_all(frames)
 
 
+# Columns the engine itself needs whatever the policies read: ids, parameters, heads of household.
+_KEYS = {"household_id", "person_id", "region_code", "relation", "archive_level"}
+
+
 def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, pl.LazyFrame]:
     """Normalise the tables once, key them by integers and attach every parameter per region.
 
@@ -64,6 +68,9 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
         raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
     small = _is_small(tables)
     frames = {name: normalize_table(name, tables.get(name)) for name in TABLES}
+    for name in ("households", "persons"):  # the big tables: read only the columns some plan reads
+        read = {f.split(".", 1)[1] for plan in plans for f in plan.fields if f.startswith(f"{name}.")}
+        frames[name] = frames[name].select([c for c in TABLES[name] if c in read or c in _KEYS])
     hh = frames["households"].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(H))
     ids = hh.select("household_id", H)
     persons = (

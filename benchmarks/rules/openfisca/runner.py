@@ -1,17 +1,23 @@
 """OpenFisca side of the comparison — runs ONLY in benchmarks/.venv-openfisca (openfisca-core is AGPL).
 
-A country-template-style tax-benefit system (Person and Household entities) implementing five
-rules of the example pack with the same parameters and boundaries as policies/*.yaml:
-archive_review, warmth, emergency_relief, inpatient_mutual_aid, gig_training_subsidy.
+Five rules of the example pack — archive_review, warmth, emergency_relief, inpatient_mutual_aid,
+gig_training_subsidy — with the same parameters and boundaries as policies/*.yaml, in two modes:
 
-OpenFisca has no related tables (events, payments), so — as any OpenFisca deployment does — the
-runner first turns them into per-person input variables with Polars (dates as day numbers, no
-window decided here except the "up to as_of" cut); the windows, caps, amounts and statuses are
-OpenFisca formulas. That preparation is part of the timed end-to-end run.
+- ``native`` (native.py + the openfisca_xian country package): every event and payment is a DAY
+  input on its person; the history windows, caps, amounts and statuses are OpenFisca formulas;
+- ``digest`` (digest.py, the default): Polars first aggregates events and payments per person
+  into as_of-relative inputs (the windows are decided there); OpenFisca only compares them and
+  computes amounts.
 
-    python runner.py --input DIR --as-of 2025-11-15 --output results.parquet
-    python runner.py --input DIR --as-of 2025-11-15 --single 200     # per-household latency
-                                                                      # (with and without row selection)
+Both time their whole work end to end (reading parquet included).
+
+    python runner.py --mode native --input DIR --as-of 2025-11-15 --output results.parquet
+    python runner.py --mode native --input DIR --as-of 2025-11-15 --single 200   # per-household latency
+                                                                                  # (with and without row selection)
+
+``--memory-limit-gb`` (native bulk): refuse up front when the dense DAY arrays alone would not
+fit, and cap the address space at that size; either way the run prints ``{"did_not_fit": ...}``
+and exits with status 3 instead of taking the machine down.
 """
 
 from __future__ import annotations
@@ -19,359 +25,107 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import resource
 import statistics
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: digest, native, openfisca_xian
+
 import polars as pl
-from openfisca_core.entities import build_entity
-from openfisca_core.parameters import ParameterNode
-from openfisca_core.periods import MONTH
-from openfisca_core.simulations import SimulationBuilder
-from openfisca_core.taxbenefitsystems import TaxBenefitSystem
-from openfisca_core.variables import Variable
 
-Person = build_entity(key="person", plural="persons", label="人员", is_person=True)
-Household = build_entity(
-    key="household",
-    plural="households",
-    label="家庭",
-    roles=[{"key": "member", "plural": "members", "label": "成员"}],
-)
-NOT, YES, MAYBE = 0, 1, 2  # status codes
-UNKNOWN_DAYS = -1  # "no such event/payment"
-
-PARAMETERS = {
-    "warmth": {
-        "deep": {"values": {"2025-01-01": 2000}},
-        "relative": {"values": {"2025-01-01": 1000}},
-        "sudden": {"values": {"2025-01-01": 1000}},
-        "care": {"values": {"2025-01-01": 500}},
-    },
-    "emergency": {
-        "general": {"values": {"2025-01-01": 1000}},
-        "serious": {"values": {"2025-01-01": 2000}},
-        "extreme": {"values": {"2025-01-01": 3000}},
-    },
-    "inpatient": {"daily": {"values": {"2025-01-01": 50}}, "cap": {"values": {"2025-01-01": 4500}}},
-    "gig": {"cap": {"values": {"2025-01-01": 3000}}},
-}
+DID_NOT_FIT = 3
+Tables = dict[str, pl.DataFrame]
 
 
-def _var(name: str, entity: object, dtype: type, default: object = 0, formula: object = None) -> type:
-    attrs = {"value_type": dtype, "entity": entity, "definition_period": MONTH, "label": name, "default_value": default}
-    if formula is not None:
-        attrs["formula"] = formula
-    return type(name, (Variable,), attrs)
-
-
-def build_system() -> TaxBenefitSystem:
-    tbs = TaxBenefitSystem([Person, Household])
-    tbs.parameters = ParameterNode("", data=PARAMETERS)
-    inputs = {
-        # household facts
-        ("archive_level", Household, str, "none"),
-        ("review_days_ago", Household, int, UNKNOWN_DAYS),  # as_of − last_review_date
-        ("as_of_in_season", Household, bool, False),
-        # person facts
-        ("work_injury_disabled", Person, bool, False),
-        ("is_gig", Person, bool, False),
-        ("union_member", Person, bool, False),
-        ("mutual_aid_this_year", Person, bool, False),
-        # per-person digests of events / payments (days ago of the latest, sums, maxima)
-        ("death_on_duty_days", Person, int, UNKNOWN_DAYS),
-        ("major_surgery_days", Person, int, UNKNOWN_DAYS),
-        ("sudden_severity_90", Person, int, 0),
-        ("sudden_count_90", Person, int, 0),
-        ("relief_paid_days", Person, int, UNKNOWN_DAYS),
-        ("warmth_paid_this_season", Person, bool, False),
-        ("stay_long_this_year", Person, bool, False),
-        ("stay_extra_days", Person, int, 0),
-        ("inpatient_paid", Person, float, 0.0),
-        ("cert_days", Person, int, UNKNOWN_DAYS),
-        ("cert_cost_max_365", Person, float, 0.0),
-        ("gig_paid_this_year", Person, bool, False),
-    }
-    for name, entity, dtype, default in inputs:
-        tbs.add_variable(_var(name, entity, dtype, default))
-
-    def archive_review_status(h, period, parameters):
-        archived = h("archive_level", period) != "none"
-        days = h("review_days_ago", period)
-        return np.where(archived & (days > 365), YES, NOT)
-
-    def warmth_amount(h, period, parameters):
-        p = parameters(period).warmth
-        level = h("archive_level", period)
-        injured = h.any(h.members("work_injury_disabled", period))
-        death = h.members("death_on_duty_days", period)
-        surgery = h.members("major_surgery_days", period)
-        care = injured | h.any((death >= 0) & (death <= 365)) | h.any((surgery >= 0) & (surgery <= 90))
-        return np.select(
-            [level == "deep", level == "relative", level == "sudden", care],
-            [p.deep, p.relative, p.sudden, p.care],
-            0,
-        )
-
-    def warmth_status(h, period, parameters):
-        paid = h.any(h.members("warmth_paid_this_season", period))
-        ok = h("as_of_in_season", period) & ~paid & (h("warmth_amount", period) > 0)
-        return np.where(ok, YES, NOT)
-
-    def emergency_amount(h, period, parameters):
-        p = parameters(period).emergency
-        worst = h.max(h.members("sudden_severity_90", period))
-        return np.where(worst >= 3, p.extreme, np.where(worst == 2, p.serious, p.general))
-
-    def emergency_status(h, period, parameters):
-        recent = h.sum(h.members("sudden_count_90", period)) > 0
-        paid = h.members("relief_paid_days", period)
-        relieved = h.any((paid >= 0) & (paid <= 365))
-        return np.where(recent & ~relieved, YES, NOT)
-
-    def inpatient_amount(p, period, parameters):
-        q = parameters(period).inpatient
-        remaining = np.round(q.cap - p("inpatient_paid", period), 2)
-        return np.minimum(q.daily * p("stay_extra_days", period), remaining)
-
-    def inpatient_status(p, period, parameters):
-        ok = p("mutual_aid_this_year", period) & p("stay_long_this_year", period)
-        return np.where(ok & (p("inpatient_amount", period) > 0), YES, NOT)
-
-    def gig_amount(p, period, parameters):
-        return np.minimum(p("cert_cost_max_365", period), parameters(period).gig.cap)
-
-    def gig_status(p, period, parameters):
-        days = p("cert_days", period)
-        ok = p("is_gig", period) & p("union_member", period) & (days >= 0) & (days <= 365)
-        return np.where(ok & ~p("gig_paid_this_year", period), YES, NOT)
-
-    for name, entity, dtype, formula in [
-        ("archive_review_status", Household, int, archive_review_status),
-        ("warmth_amount", Household, float, warmth_amount),
-        ("warmth_status", Household, int, warmth_status),
-        ("emergency_relief_amount", Household, float, emergency_amount),
-        ("emergency_relief_status", Household, int, emergency_status),
-        ("inpatient_amount", Person, float, inpatient_amount),
-        ("inpatient_status", Person, int, inpatient_status),
-        ("gig_amount", Person, float, gig_amount),
-        ("gig_status", Person, int, gig_status),
-    ]:
-        tbs.add_variable(_var(name, entity, dtype, 0, formula))
-    return tbs
-
-
-def digest(tables: dict[str, pl.DataFrame], as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per-household and per-person input variables from the five tables (dates → days ago)."""
-    days = (pl.lit(as_of) - pl.col("date")).dt.total_days()
-    hh = tables["households"].select(
-        "household_id",
-        pl.col("archive_level").fill_null("none"),
-        (pl.lit(as_of) - pl.col("last_review_date")).dt.total_days().fill_null(UNKNOWN_DAYS).alias("review_days_ago"),
-    )
-    ev = tables["events"].filter(pl.col("date") <= as_of).with_columns(days.alias("d"))
-    year = as_of.year
-    per = ev.group_by("person_id").agg(
-        pl.col("d").filter(pl.col("kind") == "death_on_duty").min().alias("death_on_duty_days"),
-        pl.col("d").filter(pl.col("kind") == "major_surgery").min().alias("major_surgery_days"),
-        pl.col("severity")
-        .filter((pl.col("kind") == "sudden_event") & (pl.col("d") <= 90))
-        .max()
-        .alias("sudden_severity_90"),
-        ((pl.col("kind") == "sudden_event") & (pl.col("d") <= 90)).sum().alias("sudden_count_90"),
-        ((pl.col("kind") == "inpatient_stay") & (pl.col("date").dt.year() == year) & (pl.col("days") > 3))
-        .any()
-        .alias("stay_long_this_year"),
-        (pl.col("days") - 3)
-        .clip(0)
-        .filter((pl.col("kind") == "inpatient_stay") & (pl.col("date").dt.year() == year))
-        .sum()
-        .alias("stay_extra_days"),
-        pl.col("d").filter(pl.col("kind") == "skill_certificate").min().alias("cert_days"),
-        pl.col("amount")
-        .filter((pl.col("kind") == "skill_certificate") & (pl.col("d") <= 365))
-        .max()
-        .alias("cert_cost_max_365"),
-    )
-    pay = (
-        tables["payments"]
-        .filter(pl.col("paid_on") <= as_of)
-        .with_columns((pl.lit(as_of) - pl.col("paid_on")).dt.total_days().alias("d"))
-    )
-    season = as_of.year if as_of.month >= 11 else as_of.year - 1
-    pay_season = (
-        pl.when(pl.col("paid_on").dt.month() >= 11)
-        .then(pl.col("paid_on").dt.year())
-        .when(pl.col("paid_on").dt.month() <= 2)
-        .then(pl.col("paid_on").dt.year() - 1)
-    )
-    pp = pay.group_by("person_id").agg(
-        pl.col("d").filter(pl.col("policy_id") == "emergency_relief").min().alias("relief_paid_days"),
-        ((pl.col("policy_id") == "warmth") & (pay_season == season)).any().alias("warmth_paid_this_season"),
-        pl.col("amount")
-        .filter((pl.col("policy_id") == "inpatient_mutual_aid") & (pl.col("paid_on").dt.year() == year))
-        .sum()
-        .alias("inpatient_paid"),
-        ((pl.col("policy_id") == "gig_training_subsidy") & (pl.col("paid_on").dt.year() == year))
-        .any()
-        .alias("gig_paid_this_year"),
-    )
-    persons = (
-        tables["persons"]
-        .select(
-            "person_id",
-            "household_id",
-            pl.col("work_injury_disabled").fill_null(False),
-            pl.col("gig_form")
-            .is_in(["rider", "courier", "ride_hailing", "truck_driver", "other_platform"])
-            .fill_null(False)
-            .alias("is_gig"),
-            pl.col("union_member").fill_null(False),
-            (pl.col("mutual_aid_year") == year).fill_null(False).alias("mutual_aid_this_year"),
-        )
-        .join(per, on="person_id", how="left")
-        .join(pp, on="person_id", how="left")
-        .with_columns(
-            pl.col("death_on_duty_days", "major_surgery_days", "relief_paid_days", "cert_days").fill_null(UNKNOWN_DAYS),
-            pl.col("sudden_severity_90", "sudden_count_90", "stay_extra_days").fill_null(0),
-            pl.col("inpatient_paid", "cert_cost_max_365").fill_null(0.0),
-            pl.col("warmth_paid_this_season", "stay_long_this_year", "gig_paid_this_year").fill_null(False),
-        )
-        .join(hh.select("household_id"), on="household_id", how="semi")
-    )
-    return hh, persons
-
-
-HH_VARS = ["archive_level", "review_days_ago"]
-P_VARS = [
-    "work_injury_disabled",
-    "is_gig",
-    "union_member",
-    "mutual_aid_this_year",
-    "death_on_duty_days",
-    "major_surgery_days",
-    "sudden_severity_90",
-    "sudden_count_90",
-    "relief_paid_days",
-    "warmth_paid_this_season",
-    "stay_long_this_year",
-    "stay_extra_days",
-    "inpatient_paid",
-    "cert_days",
-    "cert_cost_max_365",
-    "gig_paid_this_year",
-]
-
-
-def simulate(tbs: TaxBenefitSystem, hh: pl.DataFrame, persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """Build an OpenFisca simulation for these entities and compute the five policies."""
-    period = f"{as_of.year}-{as_of.month:02d}"
-    persons = persons.sort("household_id")
-    hh = hh.sort("household_id")
-    builder = SimulationBuilder()
-    builder.create_entities(tbs)
-    builder.declare_person_entity("person", persons["person_id"].to_list())
-    group = builder.declare_entity("household", hh["household_id"].to_list())
-    builder.join_with_persons(group, persons["household_id"].to_list(), ["member"] * persons.height)
-    sim = builder.build(tbs)
-    for name in HH_VARS:
-        sim.set_input(name, period, hh[name].to_numpy())
-    in_season = as_of.month >= 11 or as_of.month <= 2
-    sim.set_input("as_of_in_season", period, np.full(hh.height, in_season))
-    for name in P_VARS:
-        sim.set_input(name, period, persons[name].to_numpy())
-    out = []
-    for pid, status, amount in [
-        ("archive_review", "archive_review_status", None),
-        ("warmth", "warmth_status", "warmth_amount"),
-        ("emergency_relief", "emergency_relief_status", "emergency_relief_amount"),
-    ]:
-        st = sim.calculate(status, period)
-        am = sim.calculate(amount, period) if amount else np.zeros(len(st))
-        out.append(
-            pl.DataFrame(
-                {
-                    "policy_id": pid,
-                    "household_id": hh["household_id"],
-                    "person_id": None,
-                    "status": st,
-                    "fen": np.where(st == YES, np.round(am * 100), 0).astype(np.int64),
-                },
-                schema_overrides={"person_id": pl.String},
-            )
-        )
-    for pid, status, amount in [
-        ("inpatient_mutual_aid", "inpatient_status", "inpatient_amount"),
-        ("gig_training_subsidy", "gig_status", "gig_amount"),
-    ]:
-        st = sim.calculate(status, period)
-        am = sim.calculate(amount, period)
-        out.append(
-            pl.DataFrame(
-                {
-                    "policy_id": pid,
-                    "household_id": persons["household_id"],
-                    "person_id": persons["person_id"],
-                    "status": st,
-                    "fen": np.where(st == YES, np.round(am * 100), 0).astype(np.int64),
-                }
-            )
-        )
-    result = pl.concat(out)
-    return result.with_columns(
-        pl.col("status").replace_strict(
-            {NOT: "not_eligible", YES: "eligible", MAYBE: "possibly"}, return_dtype=pl.String
-        )
-    )
-
-
-def read(directory: Path) -> dict[str, pl.DataFrame]:
+def read(directory: Path) -> Tables:
     return {n: pl.read_parquet(directory / f"{n}.parquet") for n in ("households", "persons", "events", "payments")}
+
+
+def time_single(tables: Tables, count: int, screen: Callable[[Tables], object]) -> dict[str, float]:
+    """Screen ``count`` random households one at a time: p95 / median ms with the selection of its
+    rows from the frames (``p95_ms``) and with its rows in hand (``rows_p95_ms``)."""
+    ids = tables["households"]["household_id"].sample(count, seed=1).to_list()
+    lat, given = [], []
+    for hid in ids:
+        t = time.perf_counter()
+        members = tables["persons"].filter(pl.col("household_id") == hid)["person_id"]
+        own = {
+            "households": tables["households"].filter(pl.col("household_id") == hid),
+            "persons": tables["persons"].filter(pl.col("household_id") == hid),
+            "events": tables["events"].filter(pl.col("person_id").is_in(members.implode())),
+            "payments": tables["payments"].filter(pl.col("person_id").is_in(members.implode())),
+        }
+        t_rows = time.perf_counter()
+        if own["persons"].height:
+            screen(own)
+        done = time.perf_counter()
+        lat.append((done - t) * 1000)
+        given.append((done - t_rows) * 1000)  # the household's rows in hand: OpenFisca's own work
+    q = statistics.quantiles
+    return {
+        "p95_ms": q(lat, n=20)[18],
+        "median_ms": statistics.median(lat),
+        "rows_p95_ms": q(given, n=20)[18],
+        "rows_median_ms": statistics.median(given),
+    }
+
+
+def did_not_fit(reason: str) -> None:
+    print(json.dumps({"did_not_fit": reason}), flush=True)
+    raise SystemExit(DID_NOT_FIT)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=["digest", "native"], default="digest")
     ap.add_argument("--input", type=Path, required=True)
     ap.add_argument("--as-of", type=dt.date.fromisoformat, required=True)
     ap.add_argument("--output", type=Path)
     ap.add_argument("--single", type=int, default=0, help="time this many single-household simulations")
+    ap.add_argument("--memory-limit-gb", type=float, help="native bulk: give up beyond this address space")
     args = ap.parse_args()
-    tbs = build_system()
     tables = read(args.input)
+    as_of = args.as_of
+
+    if args.mode == "digest":
+        import digest
+
+        tbs = digest.build_system()
+
+        def screen(own: Tables) -> object:
+            hh, persons = digest.digest(own, as_of)
+            return digest.simulate(tbs, hh, persons, as_of)
+
+        def bulk() -> pl.DataFrame:
+            return screen(tables)
+    else:
+        import native
+
+        tbs = native.build_system()
+
+        def screen(own: Tables) -> object:
+            return native.run_household(tbs, own, as_of)
+
+        def bulk() -> pl.DataFrame:
+            return native.run(tbs, tables, as_of)
+
     if args.single:
-        ids = tables["households"]["household_id"].sample(args.single, seed=1).to_list()
-        lat, given = [], []
-        for hid in ids:
-            t = time.perf_counter()
-            members = tables["persons"].filter(pl.col("household_id") == hid)["person_id"]
-            own = {
-                "households": tables["households"].filter(pl.col("household_id") == hid),
-                "persons": tables["persons"].filter(pl.col("household_id") == hid),
-                "events": tables["events"].filter(pl.col("person_id").is_in(members.implode())),
-                "payments": tables["payments"].filter(pl.col("person_id").is_in(members.implode())),
-            }
-            t_rows = time.perf_counter()
-            hh, persons = digest(own, args.as_of)
-            if persons.height:
-                simulate(tbs, hh, persons, args.as_of)
-            done = time.perf_counter()
-            lat.append((done - t) * 1000)
-            given.append((done - t_rows) * 1000)  # the household's rows in hand: OpenFisca's own work
-        q = statistics.quantiles
-        print(
-            json.dumps(
-                {
-                    "p95_ms": q(lat, n=20)[18],
-                    "median_ms": statistics.median(lat),
-                    "rows_p95_ms": q(given, n=20)[18],
-                    "rows_median_ms": statistics.median(given),
-                }
-            )
-        )
+        print(json.dumps(time_single(tables, args.single, screen)))
         return
-    hh, persons = digest(tables, args.as_of)
-    result = simulate(tbs, hh, persons, args.as_of)
+
+    if args.mode == "native" and args.memory_limit_gb:
+        limit = int(args.memory_limit_gb * 2**30)
+        need = native.dense_bytes(tables)
+        if need > limit:
+            did_not_fit(f"DAY input arrays alone need {need / 2**30:.1f} GiB > {args.memory_limit_gb:g} GiB")
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        result = bulk()
+    except MemoryError:
+        did_not_fit(f"MemoryError under the {args.memory_limit_gb:g} GiB address-space cap")
     result.write_parquet(args.output)
 
 

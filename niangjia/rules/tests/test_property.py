@@ -257,3 +257,17 @@ def test_unknown_income_never_eligible_by_silence(case: tuple[dict[str, list[dic
     with_members = {p["household_id"] for p in rows.get("persons", [])}
     statuses = bulk.filter(pl.col("household_id").is_in(list(with_members)))["status"].to_list()
     assert "eligible" not in statuses
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registry())
+def test_each_policy_alone_equals_the_pack(case: tuple[dict[str, list[dict]], dt.date]) -> None:
+    """The bulk path reads only the columns the policies declare: one policy alone gives its rows of the pack."""
+    rows, as_of = case
+    tables = tables_from_rows(rows)
+    whole = screen(PACK, tables, as_of, backend="polars")
+    assert isinstance(whole, pl.DataFrame)
+    for policy in PACK:
+        alone = screen([policy], tables, as_of, lazy=True).collect().sort(ORDER, nulls_last=False)
+        mine = whole.filter(pl.col("policy_id") == policy.id).sort(ORDER, nulls_last=False)
+        assert alone.to_dicts() == mine.to_dicts()
