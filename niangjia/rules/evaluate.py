@@ -147,12 +147,27 @@ def _members_read_household(plan: Plan) -> bool:
     return _reads_household([n for e in exprs for n in e.meta.root_names()])
 
 
-def _entity_base(plan: Plan, frames: dict[str, F]) -> F:
-    """Households, or persons — with their household's columns only when the policy reads them."""
+def _entity_base(plan: Plan, frames: dict[str, F]) -> tuple[F, bool]:
+    """Households, or persons — with their household's columns only when the policy reads them.
+
+    The second value says the household's columns are still to be joined, to the survivors of
+    the cheap rules only: a person policy whose cheap rules read no household column or parameter
+    (the amount's cap, say, is read after the gate) joins a few thousand rows, not every person.
+    """
     if plan.policy.entity == "household":
-        return frames["hh"]
+        return frames["hh"], False
     reads = any(f.startswith("households.") for f in plan.fields) or bool(plan.policy.parameters)
-    return frames["person_base"] if reads else frames["persons"]
+    if not reads:
+        return frames["persons"], False
+    if _cached(plan, "cheap_reads_household", lambda: _cheap_reads_household(plan)):
+        return frames["person_base"], False
+    return frames["persons"], True
+
+
+def _cheap_reads_household(plan: Plan) -> bool:
+    exprs = [t.expr for _, t in plan.member_lets]
+    exprs += [t.expr for _, t in plan.lets if not t.heavy] + [r.ok.expr for r in plan.rules if not r.heavy]
+    return _reads_household([n for e in exprs for n in e.meta.root_names()])
 
 
 def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors: F) -> tuple[F, str]:
@@ -373,13 +388,16 @@ def _cache(frame: F) -> F:
 
 def evaluate(plan: Plan, frames: dict[str, F], reasons: Reasons = "all") -> F:
     """Evaluate one compiled policy; returns rows in :data:`RESULT_SCHEMA`."""
-    base = _entity_base(plan, frames)
+    base, late = _entity_base(plan, frames)
     if not plan.policy.in_force(plan.as_of):
         text = "not_in_force" if reasons == "kept" else f"政策「{plan.policy.name}」在 {plan.as_of} 不在有效期内"
         return base.select(_not_eligible(plan, pl.lit(text), pl.lit(None, pl.String))).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
     lf = _cache(_staged(base, _cached(plan, "cheap", lambda: _rule_stages(plan, heavy=False))))
     gated = lf.filter(pl.col("__out")).select(_cached(plan, ("gated", reasons), lambda: _gated(plan, reasons)))
-    survivors = _aggregate(plan, frames, lf.filter(~pl.col("__out")))
+    survivors = lf.filter(~pl.col("__out"))
+    if late:
+        survivors = survivors.join(frames["hh"].drop("household_id"), on=H, how="left")
+    survivors = _aggregate(plan, frames, survivors)
     survivors = _staged(survivors, _cached(plan, "heavy", lambda: _rule_stages(plan, heavy=True)))
     decided = _cache(_staged(survivors, _cached(plan, "decide", lambda: _decide(plan))))
     parts = [gated]
