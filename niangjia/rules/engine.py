@@ -57,6 +57,32 @@ def _collect(frames: Sequence[pl.LazyFrame], small: bool) -> list[pl.DataFrame]:
 _KEYS = {"household_id", "person_id", "region_code", "relation", "archive_level"}
 
 
+def _link(frame: pl.DataFrame, link: pl.LazyFrame, ids: pl.LazyFrame) -> pl.LazyFrame:
+    """Give related rows their person (``__p``) and household (``__h``) keys, and the household
+    id of their person where they name none.
+
+    A column that is empty in the whole table (events recorded against persons only, documents
+    against households only) is not joined on: half the joins of a typical extract.
+    """
+    lf = frame.lazy()
+    by_person = frame["person_id"].null_count() < frame.height
+    by_household = frame["household_id"].null_count() < frame.height
+    if by_person:
+        lf = lf.join(link, on="person_id", how="left")
+    else:
+        lf = lf.with_columns(pl.lit(None, pl.UInt32).alias(P), pl.lit(None, pl.UInt32).alias("__ph"))
+        lf = lf.with_columns(pl.lit(None, pl.String).alias("__phs"))
+    if by_household:
+        lf = lf.join(ids, on="household_id", how="left")
+    else:
+        lf = lf.with_columns(pl.lit(None, pl.UInt32).alias("__oh"))
+    lf = lf.with_columns(
+        pl.when(pl.col("household_id").is_null()).then(pl.col("__ph")).otherwise(pl.col("__oh")).alias(H),
+        pl.coalesce("household_id", "__phs").alias("household_id"),
+    ).drop("__oh", "__ph", "__phs")
+    return lf
+
+
 def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, pl.LazyFrame]:
     """Normalise the tables once, key them by integers and attach every parameter per region.
 
@@ -78,32 +104,23 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
         .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(P))
         .join(ids, on="household_id", how="left")
     )
-    if not small:  # one optimisation pass: the related tables' joins share the persons plan
-        hh, persons = hh.cache(), persons.cache()
     related = {name: frames[name] for name in ("events", "payments", "documents")}
     # Only the people the related rows name: one probe of the persons table instead of three.
     named = pl.concat([f.select("person_id") for f in related.values()]).drop_nulls().unique()
+    hh_done, persons_done, named_done, *raw = _collect([hh, persons, named, *related.values()], small)
     link = (
-        persons.select("person_id", P, pl.col(H).alias("__ph"), pl.col("household_id").alias("__phs"))
-        .join(named, on="person_id", how="semi")
-        .cache()
+        persons_done.lazy()
+        .select("person_id", P, pl.col(H).alias("__ph"), pl.col("household_id").alias("__phs"))
+        .join(named_done.lazy(), on="person_id", how="semi")
     )
-    ids_lf = hh.select("household_id", pl.col(H).alias("__oh"))
-    for name, frame in related.items():
-        related[name] = (
-            frame.join(link, on="person_id", how="left")
-            .join(ids_lf, on="household_id", how="left")
-            .with_columns(
-                pl.when(pl.col("household_id").is_null()).then(pl.col("__ph")).otherwise(pl.col("__oh")).alias(H),
-                pl.coalesce("household_id", "__phs").alias("household_id"),
-            )
-            .drop("__oh", "__ph", "__phs")
-        )
-    settled = related["payments"].select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
-    related["events"] = (
-        related["events"].join(settled, on="event_id", how="left").with_columns(pl.col("settled").fill_null(False))
+    ids = hh_done.lazy().select("household_id", pl.col(H).alias("__oh"))
+    linked = dict(zip(related, [_link(frame, link, ids) for frame in raw], strict=True))
+    payments = dict(zip(related, raw, strict=True))["payments"]
+    settled = payments.lazy().select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
+    linked["events"] = (
+        linked["events"].join(settled, on="event_id", how="left").with_columns(pl.col("settled").fill_null(False))
     )
-    hh_done, persons_done, *done = _collect([hh, persons, *related.values()], small)
+    done = _collect(list(linked.values()), small)
     params = {p.name: p for plan in plans for p in plan.policy.parameters.values()}
     regions = hh_done["region_code"].unique().to_list()
     pf = param_frame(params.values(), regions, as_of)
