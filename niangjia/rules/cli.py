@@ -19,7 +19,7 @@ import yaml
 from niangjia.rules.cases import CaseResult, run_policy_tests
 from niangjia.rules.engine import screen
 from niangjia.rules.errors import PolicyError
-from niangjia.rules.io import read_tables, write_results
+from niangjia.rules.io import RESULTS_COMPRESSION, read_tables, write_results
 from niangjia.rules.loader import PARAMETERS_FILE, load_parameters, load_policy
 from niangjia.rules.model import Policy
 from niangjia.rules.pack import load_pack, validate_policy
@@ -146,7 +146,7 @@ def screen_files(
         # Streamed straight to the file: the result is never held whole in memory.
         plan = screen(policies, tables, as_of, reasons=reasons, lazy=True)
         assert isinstance(plan, pl.LazyFrame)
-        plan.sink_parquet(output_path)
+        plan.sink_parquet(output_path, compression=RESULTS_COMPRESSION)
         return int(pl.scan_parquet(output_path).select(pl.len()).collect().item())
     results = screen(policies, tables, as_of, reasons=reasons)
     assert isinstance(results, pl.DataFrame)
@@ -204,7 +204,7 @@ def screen_chunked(
             chunk[name] = frame.lazy().filter(keep).collect()
         result = screen(policies, chunk, as_of, reasons=reasons)
         assert isinstance(result, pl.DataFrame)
-        result.write_parquet(out / f"part-{i:05d}.parquet")
+        result.write_parquet(out / f"part-{i:05d}.parquet", compression=RESULTS_COMPRESSION)
         rows += result.height
     return rows
 
