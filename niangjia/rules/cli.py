@@ -17,6 +17,7 @@ import polars as pl
 import yaml
 
 from niangjia.rules.cases import CaseResult, run_policy_tests
+from niangjia.rules.check import InputError, check_tables
 from niangjia.rules.engine import screen
 from niangjia.rules.errors import PolicyError
 from niangjia.rules.io import RESULTS_COMPRESSION, read_tables, write_results
@@ -135,11 +136,18 @@ def screen_files(
 ) -> int:
     """Screen the tables in ``input_path`` with the published policies; write results; return row count.
 
+    The tables are checked first (:func:`niangjia.rules.check.check_tables`); with any problem an
+    :class:`~niangjia.rules.check.InputError` naming each row, column and fix is raised and no
+    output is written.
+
     With ``chunk_households`` the registry is screened in household-id ranges of that size and
     ``output_path`` is a directory receiving one parquet file per chunk (memory stays bounded).
     """
     policies = load_pack(policy_dir, published_only=True)
     tables = read_tables(input_path)
+    issues = check_tables(tables)
+    if issues:
+        raise InputError(issues)  # nothing screened, nothing written
     if chunk_households:
         return screen_chunked(policies, tables, as_of, output_path, chunk_households, reasons=reasons)
     if Path(output_path).suffix == ".parquet":
@@ -240,8 +248,20 @@ def main(argv: list[str] | None = None) -> int:
         report = run_tests(args.policies, args.cases)
         out.write("\n".join(report.lines()) + "\n")
         return 0 if report.ok else 1
+    try:
+        return _run(args, out)
+    except ValueError as exc:  # InputError and unreadable files: a message for the user, no traceback
+        sys.stderr.write(f"{exc}\n")
+        return 2
+
+
+def _run(args: argparse.Namespace, out: Any) -> int:
     if args.command == "diff":
-        summary = diff(args.old, args.new, read_tables(args.input), args.as_of)
+        tables = read_tables(args.input)
+        issues = check_tables(tables)
+        if issues:
+            raise InputError(issues)
+        summary = diff(args.old, args.new, tables, args.as_of)
         for k in ("policy_id", "old_version", "new_version", "gained", "lost", "old_total", "new_total", "money_delta"):
             out.write(f"{k}: {summary[k]}\n")
         return 0

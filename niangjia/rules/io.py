@@ -9,6 +9,7 @@ from typing import Any, Final
 import polars as pl
 from python_calamine import CalamineWorkbook
 
+from niangjia.rules.check import ROW
 from niangjia.rules.schema import TABLES
 
 
@@ -28,20 +29,27 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _sheet_frame(rows: list[list[Any]]) -> pl.DataFrame:
-    """A sheet (first row = column names) as a frame of text columns; empty rows are dropped."""
+def _sheet_frame(rows: list[list[Any]], first_row: int = 1) -> pl.DataFrame:
+    """A sheet (first row = column names) as a frame of text columns; empty rows are dropped.
+
+    ``__row`` keeps each row's number in the sheet (``first_row`` is the header's), so problems
+    are reported where the user will look for them.
+    """
     if not rows:
         return pl.DataFrame()
     header = [_cell_text(h) for h in rows[0]]
     keep = [(i, str(h).strip()) for i, h in enumerate(header) if h is not None and str(h).strip()]
     data: dict[str, list[str | None]] = {name: [] for _, name in keep}
-    for row in rows[1:]:
+    numbers: list[int] = []
+    for n, row in enumerate(rows[1:], start=first_row + 1):
         cells = [_cell_text(row[i]) if i < len(row) else None for i, _ in keep]
         if all(c is None for c in cells):
             continue
+        numbers.append(n)
         for (_, name), cell in zip(keep, cells, strict=True):
             data[name].append(cell)
-    return pl.DataFrame(data, schema=dict.fromkeys(data, pl.String))
+    frame = pl.DataFrame(data, schema=dict.fromkeys(data, pl.String))
+    return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
 
 
 # Result files are written once and read whole (loaded into the database, opened by analysts):
@@ -59,7 +67,9 @@ def read_workbook(path: str | Path) -> dict[str, pl.DataFrame | pl.LazyFrame | N
             raise ValueError(f"工作簿中有未知的工作表 {sorted(unknown)}；工作表名应为 {sorted(TABLES)}")
         out: dict[str, pl.DataFrame | pl.LazyFrame | None] = dict.fromkeys(TABLES)
         for name in names:
-            out[name] = _sheet_frame(book.get_sheet_by_name(name).to_python())
+            sheet = book.get_sheet_by_name(name)
+            start = sheet.start  # (row, column) of the used range, 0-based; None for an empty sheet
+            out[name] = _sheet_frame(sheet.to_python(), first_row=start[0] + 1 if start else 1)
     finally:
         book.close()
     if out["households"] is None:
@@ -75,7 +85,8 @@ def _scan(src: Path, name: str) -> pl.LazyFrame | None:
         return pl.scan_parquet(parts / "*.parquet")  # a table written in parts (large extracts)
     if csv.exists():
         # Read text as text: the schema decides types, so "007" ids and "610102" codes survive.
-        return pl.scan_csv(csv, infer_schema=False)
+        # __row: the line in the file (the header is line 1), for error messages.
+        return pl.scan_csv(csv, infer_schema=False, row_index_name=ROW, row_index_offset=2)
     return None
 
 

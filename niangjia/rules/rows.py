@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from niangjia.rules.schema import _FALSE, _TRUE, TABLES, Column, Kind, _convert
+from niangjia.rules.schema import _FALSE, _TRUE, FULL_WIDTH, HALF_WIDTH, TABLES, Column, Kind, _convert
 from niangjia.rules.typed import Row
 
 _CENT = Decimal("0.01")
@@ -33,16 +33,35 @@ def _money(value: Any) -> int:
     return int(d.quantize(_CENT, rounding=ROUND_HALF_EVEN) * 100)
 
 
+_HALF = str.maketrans(FULL_WIDTH, HALF_WIDTH)
+
+
+def _clean(value: str) -> str:
+    """``schema.clean_text`` on one value."""
+    return value.strip().translate(_HALF)
+
+
+def _parse_money(value: str) -> int | None:
+    """``schema.clean_money_text`` then the Decimal cast; raises ArithmeticError on a non-number."""
+    text = _clean(value).replace(",", "")
+    text = (text[:-1] if text.endswith("元") else text).strip()
+    return _money(text) if text else None
+
+
 def _text_money(value: str | None) -> int | None:
-    if value is None or not value.strip():
+    """Money text as the Polars path reads it: unreadable text is unknown (None)."""
+    if value is None:
         return None
-    return _money(value)
+    try:
+        return _parse_money(value)
+    except ArithmeticError:  # decimal.InvalidOperation: not a number
+        return None
 
 
 def _text_bool(value: str | None) -> bool | None:
     if value is None:
         return None
-    low = value.strip().lower()
+    low = _clean(value).lower()
     return True if low in _TRUE else False if low in _FALSE else None
 
 
@@ -153,7 +172,7 @@ def _record_date(v: Any) -> dt.date | None:
 
 def _record_money(v: Any) -> int | None:
     if isinstance(v, str):
-        return _text_money(v)
+        return _parse_money(v)
     if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
         raise TypeError
     return _money(v)

@@ -119,21 +119,45 @@ def column_kind(table: str, name: str) -> Kind:
     return spec.kind
 
 
+# Text typed by people: full-width digits and signs (１２３４．５), thousands separators in money
+# (1,234.50 or 1，234.50元), dates as 2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日 or 20250301.
+FULL_WIDTH = "０１２３４５６７８９．－＋／，"
+HALF_WIDTH = "0123456789.-+/,"
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+def clean_text(expr: pl.Expr) -> pl.Expr:
+    """Trimmed text with full-width digits and signs made ASCII; empty text is null (unknown)."""
+    return expr.str.strip_chars().str.replace_many(list(FULL_WIDTH), list(HALF_WIDTH)).replace("", None)
+
+
+def clean_money_text(expr: pl.Expr) -> pl.Expr:
+    """``clean_text`` without thousands separators and a trailing 元."""
+    return clean_text(expr).str.replace_all(",", "", literal=True).str.strip_suffix("元").str.strip_chars()
+
+
 def _convert(name: str, col: Column, dtype: pl.DataType) -> pl.Expr:
-    """Cast one input column to its kind; money becomes integer fen without float rounding."""
+    """Cast one input column to its kind; money becomes integer fen without float rounding.
+
+    Text that cannot be read as the column's kind becomes null (unknown) here;
+    :func:`niangjia.rules.check.check_tables` reports it with its row before a file is screened.
+    """
     expr = pl.col(name)
     if col.kind == "money":
         # Decimal(18,2) parses "12.34" and 12.34 exactly to cents; ints are already yuan.
         if dtype == pl.String:
-            expr = expr.str.strip_chars().replace("", None)
+            expr = clean_money_text(expr).replace("", None).cast(pl.Decimal(18, 2), strict=False)
         return (expr.cast(pl.Decimal(18, 2)) * 100).cast(pl.Int64).alias(name)
     if dtype == pl.String and col.kind == "bool":
-        low = expr.str.strip_chars().str.to_lowercase()
+        low = clean_text(expr).str.to_lowercase()
         return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None).alias(name)
     if dtype == pl.String and col.kind == "date":
-        return expr.str.strip_chars().replace("", None).str.to_date(strict=False).alias(name)
+        text = clean_text(expr)
+        dates = [text.str.to_date(f, strict=False) for f in DATE_FORMATS]
+        stamp = text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False).dt.date()
+        return pl.coalesce(*dates, stamp).alias(name)
     if dtype == pl.String and col.kind == "int":
-        return expr.str.strip_chars().replace("", None).cast(pl.Int64, strict=False).alias(name)
+        return clean_text(expr).cast(pl.Int64, strict=False).alias(name)
     if col.kind == "date" and dtype == pl.Datetime:
         return expr.dt.date().alias(name)
     if col.kind == "str":

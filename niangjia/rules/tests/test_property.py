@@ -211,8 +211,12 @@ def _plain(row: dict) -> dict:
     }
 
 
-_text = st.one_of(st.none(), st.sampled_from(["", " ", "是", "否", "TRUE", " 0 ", "yes", "x"]))
-_money_text = st.one_of(st.none(), st.just(""), st.just(" 12 "), st.decimals(-10000, 10000, places=3).map(str))
+_text = st.one_of(st.none(), st.sampled_from(["", " ", "是", "否", "TRUE", " 0 ", "yes", "x", "１", "　否　"]))
+_money_text = st.one_of(
+    st.none(),
+    st.sampled_from(["", " 12 ", "１２００", "1,200.50", "1，234．5", " 12元 ", "abc", "一千", "--1"]),
+    st.decimals(-10000, 10000, places=3).map(str),
+)
 
 
 @settings(max_examples=40, deadline=None)

@@ -52,7 +52,10 @@ class Command(BaseCommand):
         if not source.exists():
             raise CommandError(f"找不到输入文件或目录：{source}")
         started = time.monotonic()
-        rows = screen_files(source, options["output"], as_of, settings.NIANGJIA_POLICY_DIR)
+        try:
+            rows = screen_files(source, options["output"], as_of, settings.NIANGJIA_POLICY_DIR)
+        except ValueError as exc:  # InputError: every row, column and fix; nothing written
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"已筛查 {source}，写出 {rows} 行结果到 {options['output']}（{time.monotonic() - started:.1f} 秒）"
         )
