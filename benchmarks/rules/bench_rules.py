@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import polars as pl  # noqa: E402
 import synth  # noqa: E402
+from compiled import byte_compile  # noqa: E402
 
 from niangjia.rules import load_pack, screen, screen_household, screen_records  # noqa: E402
 from niangjia.rules.engine import _household_rows  # noqa: E402
@@ -88,6 +89,7 @@ def main() -> None:
             )
         )
 
+    byte_compile(sys.executable, ROOT / "niangjia")  # as installed: the end-to-end child imports compiled modules
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for name, frame in tables.items():

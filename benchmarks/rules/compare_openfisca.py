@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import polars as pl  # noqa: E402
 import synth  # noqa: E402
+from compiled import byte_compile  # noqa: E402
 
 from niangjia.rules import load_pack, screen_household, screen_records  # noqa: E402
 from niangjia.rules.engine import _household_rows  # noqa: E402
@@ -103,6 +104,8 @@ def main() -> None:
     modes = ["digest", "native"] if args.mode == "both" else [args.mode]
     if not OF_PYTHON.exists():
         raise SystemExit(f"{OF_PYTHON} 不存在：先运行 benchmarks/rules/openfisca/setup.sh")
+    byte_compile(sys.executable, ROOT / "niangjia")
+    byte_compile(OF_PYTHON, RUNNER.parent)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         policies = work / "policies"
