@@ -1,19 +1,20 @@
 """One compiled policy evaluated over normalised frames: the bulk (Polars) path of the engine.
 
 Cheap rules first, the gate, aggregations over related tables for the survivors only, levels,
-amounts, status, reasons or codes, documents. :mod:`niangjia.rules.engine` prepares the frames
-and runs every policy's plan; :mod:`niangjia.rules.scalar` walks the same steps on plain rows.
+amounts, status, reasons or codes, documents. :mod:`niangjia.rules.related` supplies the
+entities' frame and the aggregations; :mod:`niangjia.rules.engine` prepares the frames and runs
+every policy's plan; :mod:`niangjia.rules.scalar` walks the same steps on plain rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 
-from niangjia.rules.expr import AggRequest
 from niangjia.rules.plan import Plan
+from niangjia.rules.related import F, aggregate, cached, entity_base, shared, staged
 from niangjia.rules.results import (
     _LIST,
     CODE_SEP,
@@ -24,22 +25,9 @@ from niangjia.rules.results import (
     SEP,
     STATUS,
     H,
-    P,
     Reasons,
 )
-from niangjia.rules.schema import TABLES
 from niangjia.rules.typed import Typed, round_fen
-
-# The evaluation below is written once for both kinds of frame: lazy for the registry, eager
-# for a household. The Polars expressions depend only on the compiled plan, so they are built
-# once per plan and kept in ``plan.cache``.
-F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
-
-
-def _cached(plan: Plan, key: Any, build: Callable[[], Any]) -> Any:
-    if key not in plan.cache:
-        plan.cache[key] = build()
-    return plan.cache[key]
 
 
 def _ok_list(plan: Plan, heavy: bool | None) -> list[pl.Expr]:
@@ -59,13 +47,6 @@ def _rule_stages(plan: Plan, heavy: bool) -> list[list[pl.Expr]]:
             [ruled_out.alias("__out")],
         ]
     return stages + ([oks] if oks else [])
-
-
-def _staged(frame: F, stages: list[list[pl.Expr]]) -> F:
-    for stage in stages:
-        if stage:
-            frame = frame.with_columns(stage)
-    return frame
 
 
 def _meta(plan: Plan) -> list[pl.Expr]:
@@ -132,118 +113,6 @@ def _gated(plan: Plan, reasons: Reasons) -> list[pl.Expr]:
     fails = [pl.when(bad).then(r.fail_text.expr) for bad, r in cheap if r.fail_text]
     hints = [pl.when(bad).then(pl.lit(r.rule.hint)) for bad, r in cheap if r.rule.hint]
     return _not_eligible(plan, _join(fails), _join(hints))
-
-
-_HOUSEHOLD_COLUMNS = set(TABLES["households"]) - {"household_id"}
-
-
-def _reads_household(names: Sequence[str]) -> bool:
-    return any(n in _HOUSEHOLD_COLUMNS or n.startswith("__p_") for n in names)
-
-
-def _members_read_household(plan: Plan) -> bool:
-    """Whether member formulas read household columns or parameters (else the join is skipped)."""
-    exprs = [t.expr for _, t in plan.member_lets] + [a.agg for a in plan.scope.aggs if a.relation == "members"]
-    return _reads_household([n for e in exprs for n in e.meta.root_names()])
-
-
-def _entity_base(plan: Plan, frames: dict[str, F]) -> tuple[F, bool]:
-    """Households, or persons — with their household's columns only when the policy reads them.
-
-    The second value says the household's columns are still to be joined, to the survivors of
-    the cheap rules only: a person policy whose cheap rules read no household column or parameter
-    (the amount's cap, say, is read after the gate) joins a few thousand rows, not every person.
-    """
-    if plan.policy.entity == "household":
-        return frames["hh"], False
-    reads = any(f.startswith("households.") for f in plan.fields) or bool(plan.policy.parameters)
-    if not reads:
-        return frames["persons"], False
-    if _cached(plan, "cheap_reads_household", lambda: _cheap_reads_household(plan)):
-        return frames["person_base"], False
-    return frames["persons"], True
-
-
-def _cheap_reads_household(plan: Plan) -> bool:
-    exprs = [t.expr for _, t in plan.member_lets]
-    exprs += [t.expr for _, t in plan.lets if not t.heavy] + [r.ok.expr for r in plan.rules if not r.heavy]
-    return _reads_household([n for e in exprs for n in e.meta.root_names()])
-
-
-def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors: F) -> tuple[F, str]:
-    """The related rows to aggregate, and the key they group by.
-
-    Members (the big table) are cut down to the survivors' households first; events, payments
-    and documents are small next to the entities, so they are grouped whole and the left join
-    onto the survivors keeps what is needed.
-    """
-    if relation == "members":
-        src = frames["persons"]
-        if not _cached(plan, "members_read_household", lambda: _members_read_household(plan)):
-            src = src.join(survivors.select(H), on=H, how="semi")
-        elif plan.policy.entity == "household":
-            # The survivors are households: one join both cuts the members and brings their columns.
-            cols = [c for c in frames["hh"].collect_schema().names() if c != "household_id"]
-            src = src.join(survivors.select(cols), on=H, how="inner")
-        else:
-            mine = src.join(survivors.select(H), on=H, how="semi")
-            src = mine.join(frames["hh"].drop("household_id"), on=H, how="left")
-        stages = _cached(plan, "member_lets", lambda: [[t.expr.alias(n)] for n, t in plan.member_lets])
-        return _staged(src, stages), H
-    person = plan.policy.entity == "person"
-    src = frames[relation]
-    if relation == "documents" and person:
-        # A document filed for the whole household (no person) is on file for each member; only
-        # the (few) entities asking are expanded, not every member of the registry.
-        mine = frames["persons"].select(H, P).join(survivors.select(P), on=P, how="semi")
-        shared = src.filter(pl.col("person_id").is_null()).drop(P).join(mine, on=H)
-        own = src.filter(pl.col(P).is_not_null()).join(survivors.select(P), on=P, how="semi")
-        src = pl.concat([own, shared], how="diagonal")
-    elif relation == "documents":
-        src = src.join(survivors.select(H), on=H, how="semi")
-    return src, P if person else H
-
-
-def _agg_groups(plan: Plan, documents: bool) -> list[tuple[str, bool, str, list[pl.Expr], list[pl.Expr]]]:
-    """Per (relation, heads only): the aggregations and the fills for entities without rows.
-
-    ``documents=False``: the aggregations statuses depend on; ``True``: those only the
-    missing-documents list reads (joined for the eligible / possibly rows only).
-    """
-    groups: dict[tuple[str, bool], list[AggRequest]] = {}
-    requested = plan.scope.aggs
-    for a in requested[plan.decision_aggs :] if documents else requested[: plan.decision_aggs]:
-        groups.setdefault((a.relation, a.heads_only), []).append(a)
-    out = []
-    for (relation, heads_only), requests in groups.items():
-        n = f"__n_{relation}_{int(heads_only)}"
-        aggs = [pl.len().alias(n), *(a.agg.alias(a.alias) for a in requests)]
-        # No related rows at all is a known fact (closed world), not an unknown.
-        fills = [
-            pl.when(pl.col(n).is_null()).then(pl.lit(a.empty, a.dtype)).otherwise(pl.col(a.alias)).alias(a.alias)
-            for a in requests
-        ]
-        out.append((relation, heads_only, n, aggs, fills))
-    return out
-
-
-def _aggregate(plan: Plan, frames: dict[str, F], survivors: F, documents: bool = False) -> F:
-    groups = _cached(plan, ("aggs", documents), lambda: _agg_groups(plan, documents))
-    entities = survivors
-    sources: dict[str, tuple[F, str]] = {}
-    for relation, heads_only, n, aggs, fills in groups:
-        if relation not in sources:
-            # Built once per relation from the entities themselves (not from the frame growing
-            # with each join), so all heads / members groups share one source.
-            src, key = _relation_source(plan, frames, relation, entities)
-            shared = sum(1 for g in groups if g[0] == relation) > 1
-            sources[relation] = (_cache(src) if shared else src, key)
-        src, key = sources[relation]
-        if heads_only:
-            src = src.filter(pl.col("relation") == "head")
-        grouped = src.group_by(key).agg(aggs)
-        survivors = survivors.join(grouped, on=key, how="left").with_columns(fills).drop(n)
-    return survivors
 
 
 def _level_exprs(plan: Plan) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -381,33 +250,28 @@ def _explain(plan: Plan, documents: bool) -> list[pl.Expr]:
     ]
 
 
-def _cache(frame: F) -> F:
-    """Compute a lazy frame read by several branches once (the optimiser does not always see it)."""
-    return frame.cache() if isinstance(frame, pl.LazyFrame) else frame
-
-
 def evaluate(plan: Plan, frames: dict[str, F], reasons: Reasons = "all") -> F:
     """Evaluate one compiled policy; returns rows in :data:`RESULT_SCHEMA`."""
-    base, late = _entity_base(plan, frames)
+    base, late = entity_base(plan, frames)
     if not plan.policy.in_force(plan.as_of):
         text = "not_in_force" if reasons == "kept" else f"政策「{plan.policy.name}」在 {plan.as_of} 不在有效期内"
         return base.select(_not_eligible(plan, pl.lit(text), pl.lit(None, pl.String))).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
-    lf = _cache(_staged(base, _cached(plan, "cheap", lambda: _rule_stages(plan, heavy=False))))
-    gated = lf.filter(pl.col("__out")).select(_cached(plan, ("gated", reasons), lambda: _gated(plan, reasons)))
+    lf = shared(staged(base, cached(plan, "cheap", lambda: _rule_stages(plan, heavy=False))))
+    gated = lf.filter(pl.col("__out")).select(cached(plan, ("gated", reasons), lambda: _gated(plan, reasons)))
     survivors = lf.filter(~pl.col("__out"))
     if late:
         survivors = survivors.join(frames["hh"].drop("household_id"), on=H, how="left")
-    survivors = _aggregate(plan, frames, survivors)
-    survivors = _staged(survivors, _cached(plan, "heavy", lambda: _rule_stages(plan, heavy=True)))
-    decided = _cache(_staged(survivors, _cached(plan, "decide", lambda: _decide(plan))))
+    survivors = aggregate(plan, frames, survivors)
+    survivors = staged(survivors, cached(plan, "heavy", lambda: _rule_stages(plan, heavy=True)))
+    decided = shared(staged(survivors, cached(plan, "decide", lambda: _decide(plan))))
     parts = [gated]
     out = pl.col("status") == NOT_ELIGIBLE
     if reasons == "kept":
-        codes = _cached(plan, "codes", lambda: _not_eligible(plan, _ruled_out_codes(plan), pl.lit(None, pl.String)))
+        codes = cached(plan, "codes", lambda: _not_eligible(plan, _ruled_out_codes(plan), pl.lit(None, pl.String)))
         parts.append(decided.filter(out).select(codes))
     else:
-        parts.append(decided.filter(out).select(_cached(plan, ("explain", False), lambda: _explain(plan, False))))
+        parts.append(decided.filter(out).select(cached(plan, ("explain", False), lambda: _explain(plan, False))))
     # Documents on file matter only for rows that are not ruled out: joined for those alone.
-    kept = _aggregate(plan, frames, decided.filter(~out), documents=True)
-    parts.append(kept.select(_cached(plan, ("explain", True), lambda: _explain(plan, True))))
+    kept = aggregate(plan, frames, decided.filter(~out), documents=True)
+    parts.append(kept.select(cached(plan, ("explain", True), lambda: _explain(plan, True))))
     return pl.concat([p.cast(RESULT_SCHEMA) for p in parts], how="vertical")  # type: ignore[arg-type]
