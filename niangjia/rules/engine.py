@@ -5,7 +5,8 @@ reported at once, and only the survivors reach the expensive part — related-ta
 (members, events, payments, documents), levels, amounts and explanations; the document
 aggregations are joined only for the rows that are not ruled out. A handful of households
 (``screen_household``, the Django household page) is evaluated by :mod:`niangjia.rules.scalar`
-instead — from frames, or from plain records with :func:`screen_records`, which never builds a frame: the same compiled formulas in their scalar form (built by the same compiler call as the
+instead — from frames, or from plain records with :func:`screen_records`, which never builds a
+frame: the same compiled formulas in their scalar form (built by the same compiler call as the
 Polars expressions), on plain rows, without query planning; the tests require identical rows.
 
 Speed: the tables are normalised once per call and keyed by dense integer ids (``__h`` per
@@ -114,9 +115,11 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
         .join(named_done.lazy(), on="person_id", how="semi")
     )
     ids = hh_done.lazy().select("household_id", pl.col(H).alias("__oh"))
-    linked = dict(zip(related, [_link(frame, link, ids) for frame in raw], strict=True))
-    payments = dict(zip(related, raw, strict=True))["payments"]
-    settled = payments.lazy().select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
+    read = dict(zip(related, raw, strict=True))
+    linked = {name: _link(frame, link, ids) for name, frame in read.items()}
+    settled = (
+        read["payments"].lazy().select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
+    )
     linked["events"] = (
         linked["events"].join(settled, on="event_id", how="left").with_columns(pl.col("settled").fill_null(False))
     )
