@@ -115,10 +115,10 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
         .join(named_done.lazy(), on="person_id", how="semi")
     )
     ids = hh_done.lazy().select("household_id", pl.col(H).alias("__oh"))
-    read = dict(zip(related, raw, strict=True))
-    linked = {name: _link(frame, link, ids) for name, frame in read.items()}
+    loaded = dict(zip(related, raw, strict=True))
+    linked = {name: _link(frame, link, ids) for name, frame in loaded.items()}
     settled = (
-        read["payments"].lazy().select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
+        loaded["payments"].lazy().select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
     )
     linked["events"] = (
         linked["events"].join(settled, on="event_id", how="left").with_columns(pl.col("settled").fill_null(False))
