@@ -117,11 +117,34 @@ def _bad_cells(name: str, lf: pl.LazyFrame, schema: pl.Schema, positional: bool,
     return out
 
 
-def _rows_where(
-    name: str, lf: pl.LazyFrame, cond: pl.Expr, column: str, message: str, fix: str, positional: bool, limit: int
-) -> list[InputIssue]:
-    found = lf.filter(cond).select(ROW, pl.col(column).cast(pl.String)).head(limit).collect()
-    return [InputIssue(name, r[0], column, r[1], message, fix, positional) for r in found.iter_rows()]
+@dataclass(frozen=True)
+class _Table:
+    """An input table with its row numbers (``__row``)."""
+
+    name: str
+    lf: pl.LazyFrame
+    positional: bool
+
+    def has(self, column: str) -> bool:
+        return column in self.lf.collect_schema()
+
+    def text(self, column: str) -> pl.Expr:
+        return pl.col(column).cast(pl.String) if self.has(column) else pl.lit(None, pl.String)
+
+    def rows(
+        self, cond: pl.Expr, column: str, message: str, fix: str, limit: int, lf: pl.LazyFrame | None = None
+    ) -> list[InputIssue]:
+        """An issue for each row (at most ``limit``) where ``cond`` holds."""
+        found = (self.lf if lf is None else lf).filter(cond).select(ROW, self.text(column)).head(limit).collect()
+        return [InputIssue(self.name, r[0], column, r[1], message, fix, self.positional) for r in found.iter_rows()]
+
+    def dangling(self, column: str, known: pl.LazyFrame | None, table: str, what: str, limit: int) -> list[InputIssue]:
+        """Rows whose ``column`` names a {what} that ``table`` (``known``: its ids) does not list."""
+        if known is None or not self.has(column):
+            return []
+        unknown = self.lf.with_columns(self.text(column)).join(known, on=column, how="anti")
+        fix = f"改正{what}编号，或先在 {table} 表登记"
+        return self.rows(pl.col(column).is_not_null(), column, f"不在 {table} 表中", fix, limit, unknown)
 
 
 def check_tables(
@@ -138,7 +161,7 @@ def check_tables(
     if keys is None:
         keys = any(f is not None and ROW in f.lazy().collect_schema() for f in tables.values())
     issues: list[InputIssue] = []
-    frames: dict[str, tuple[pl.LazyFrame, bool]] = {}
+    frames: dict[str, _Table] = {}
     for name, frame in tables.items():
         if name not in TABLES:
             issues.append(InputIssue(name, None, None, None, "不是可用的表", f"表名应为 {'、'.join(TABLES)} 之一"))
@@ -149,76 +172,53 @@ def check_tables(
         schema = lf.collect_schema()
         issues += _unknown_columns(name, schema.names())
         lf, positional = _numbered(lf, schema.names())
-        frames[name] = (lf, positional)
+        frames[name] = _Table(name, lf, positional)
         issues += _bad_cells(name, lf, schema, positional, limit)
     issues += _key_issues(frames, limit) if keys else _household_repeats(frames, limit)
     order = {name: i for i, name in enumerate(TABLES)}
     return sorted(issues, key=lambda i: (order.get(i.table, 99), i.row or 0, i.column or ""))
 
 
-def _household_repeats(frames: dict[str, tuple[pl.LazyFrame, bool]], limit: int) -> list[InputIssue]:
-    if "households" not in frames or "household_id" not in frames["households"][0].collect_schema():
+def _household_repeats(tables: dict[str, _Table], limit: int) -> list[InputIssue]:
+    t = tables.get("households")
+    if t is None or not t.has("household_id"):
         return []
-    lf, pos = frames["households"]
-    k = pl.col("household_id")
-    if lf.select(k.n_unique() == pl.len()).collect().item():
+    if t.lf.select(pl.col("household_id").n_unique() == pl.len()).collect().item():
         return []
-    return _rows_where("households", lf, k.is_duplicated(), "household_id", "编号重复", _REPEAT_FIX, pos, limit)
+    return t.rows(pl.col("household_id").is_duplicated(), "household_id", "编号重复", _REPEAT_FIX, limit)
 
 
-def _ids(frames: dict[str, tuple[pl.LazyFrame, bool]], table: str, column: str) -> pl.LazyFrame | None:
-    if table not in frames or column not in frames[table][0].collect_schema():
+def _ids(t: _Table | None, column: str) -> pl.LazyFrame | None:
+    if t is None or not t.has(column):
         return None
-    return frames[table][0].select(pl.col(column).cast(pl.String)).drop_nulls().unique()
+    return t.lf.select(t.text(column)).drop_nulls().unique()
 
 
-def _key_issues(frames: dict[str, tuple[pl.LazyFrame, bool]], limit: int) -> list[InputIssue]:
+def _key_issues(tables: dict[str, _Table], limit: int) -> list[InputIssue]:
     out: list[InputIssue] = []
-    households = _ids(frames, "households", "household_id")
-    persons = _ids(frames, "persons", "person_id")
-    for table, key in (("households", "household_id"), ("persons", "person_id")):
-        if table not in frames:
+    households = _ids(tables.get("households"), "household_id")
+    persons = _ids(tables.get("persons"), "person_id")
+    for name, key in (("households", "household_id"), ("persons", "person_id")):
+        t = tables.get(name)
+        if t is None:
             continue
-        lf, pos = frames[table]
-        if key not in lf.collect_schema():
-            out.append(InputIssue(table, None, key, None, "缺少这一列", f"加上 {key} 列，每行填写唯一的编号"))
+        if not t.has(key):
+            out.append(InputIssue(name, None, key, None, "缺少这一列", f"加上 {key} 列，每行填写唯一的编号"))
             continue
-        k = pl.col(key).cast(pl.String)
-        out += _rows_where(table, lf, clean_text(k).is_null(), key, "编号为空", "填写编号，或删除这一行", pos, limit)
-        out += _rows_where(table, lf, k.is_duplicated(), key, "编号重复", _REPEAT_FIX, pos, limit)
-    if "persons" in frames and households is not None:
-        lf, pos = frames["persons"]
-        if "household_id" in lf.collect_schema():
-            hid = pl.col("household_id").cast(pl.String)
-            out += _rows_where(
-                "persons", lf, hid.is_null(), "household_id", "没有填写家庭编号", "填写此人所在家庭的编号", pos, limit
-            )
-            orphan = lf.with_columns(hid.alias("household_id")).join(households, on="household_id", how="anti")
-            out += _rows_where(
-                "persons", orphan, pl.col("household_id").is_not_null(), "household_id", "不在 households 表中",
-                "改正家庭编号，或先在 households 表登记该家庭", pos, limit,
-            )  # fmt: skip
-    for table in ("events", "payments", "documents"):
-        if table not in frames:
+        out += t.rows(clean_text(t.text(key)).is_null(), key, "编号为空", "填写编号，或删除这一行", limit)
+        out += t.rows(t.text(key).is_duplicated(), key, "编号重复", _REPEAT_FIX, limit)
+    people = tables.get("persons")
+    if people is not None and people.has("household_id") and households is not None:
+        out += people.rows(
+            pl.col("household_id").is_null(), "household_id", "没有填写家庭编号", "填写此人所在家庭的编号", limit
+        )
+        out += people.dangling("household_id", households, "households", "家庭", limit)
+    for name in ("events", "payments", "documents"):
+        t = tables.get(name)
+        if t is None:
             continue
-        lf, pos = frames[table]
-        names = lf.collect_schema().names()
-        pid = pl.col("person_id").cast(pl.String) if "person_id" in names else pl.lit(None, pl.String)
-        hid = pl.col("household_id").cast(pl.String) if "household_id" in names else pl.lit(None, pl.String)
-        out += _rows_where(
-            table, lf.with_columns(pid.alias("person_id")), pid.is_null() & hid.is_null(), "person_id",
-            "既没有人员编号也没有家庭编号", "填写 person_id 或 household_id", pos, limit,
-        )  # fmt: skip
-        if "person_id" in names and persons is not None:
-            unknown = lf.with_columns(pid.alias("person_id")).join(persons, on="person_id", how="anti")
-            out += _rows_where(
-                table, unknown, pl.col("person_id").is_not_null(), "person_id", "不在 persons 表中",
-                "改正人员编号，或先在 persons 表登记此人", pos, limit,
-            )  # fmt: skip
-        if "household_id" in names and households is not None:
-            unknown = lf.with_columns(hid.alias("household_id")).join(households, on="household_id", how="anti")
-            out += _rows_where(
-                table, unknown, pl.col("household_id").is_not_null(), "household_id", "不在 households 表中",
-                "改正家庭编号，或先在 households 表登记该家庭", pos, limit,
-            )  # fmt: skip
+        nobody = t.text("person_id").is_null() & t.text("household_id").is_null()
+        out += t.rows(nobody, "person_id", "既没有人员编号也没有家庭编号", "填写 person_id 或 household_id", limit)
+        out += t.dangling("person_id", persons, "persons", "人员", limit)
+        out += t.dangling("household_id", households, "households", "家庭", limit)
     return out
