@@ -77,17 +77,36 @@ def read_workbook(path: str | Path) -> dict[str, pl.DataFrame | pl.LazyFrame | N
     return out
 
 
-def _scan(src: Path, name: str) -> pl.LazyFrame | None:
+def _scan(src: Path, name: str) -> pl.DataFrame | pl.LazyFrame | None:
     parquet, parts, csv = src / f"{name}.parquet", src / name, src / f"{name}.csv"
     if parquet.exists():
         return pl.scan_parquet(parquet)
     if parts.is_dir() and any(parts.glob("*.parquet")):
         return pl.scan_parquet(parts / "*.parquet")  # a table written in parts (large extracts)
     if csv.exists():
-        # Read text as text: the schema decides types, so "007" ids and "610102" codes survive.
-        # __row: the line in the file (the header is line 1), for error messages.
-        return pl.scan_csv(csv, infer_schema=False, row_index_name=ROW, row_index_offset=2)
+        return _read_csv(csv)
     return None
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    """A CSV file, every cell as text (the schema decides types, so "007" and "610102" survive).
+
+    UTF-8, with or without BOM; a file that is not UTF-8 is read as GB18030 (a superset of GBK,
+    what Excel writes for Chinese CSV). ``__row`` is the line in the file (the header is line 1).
+    """
+    options: dict[str, Any] = {"infer_schema": False, "row_index_name": ROW, "row_index_offset": 2}
+    try:
+        try:
+            return pl.read_csv(path, **options)
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" not in str(exc):
+                raise
+            return pl.read_csv(path, encoding="gb18030", **options)
+    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        reason = str(exc).strip().splitlines()[0]
+        raise ValueError(
+            f"{path.name} 无法读取（{reason}）。请用 Excel 打开后另存为 .xlsx，或另存为 UTF-8 编码的 CSV"
+        ) from exc
 
 
 def read_tables(path: str | Path) -> dict[str, pl.DataFrame | pl.LazyFrame | None]:

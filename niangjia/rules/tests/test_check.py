@@ -121,3 +121,14 @@ def test_parquet_extracts_get_the_cheap_checks(tmp_path: Path) -> None:
         ("households", 2, "household_id", True),
     ]
     assert "第 1 条记录" in str(InputError(check_tables(read_tables(tmp_path))))
+
+
+def test_gbk_csv_is_read_and_a_broken_csv_is_named(tmp_path: Path) -> None:
+    (tmp_path / "households.csv").write_bytes("household_id,region_code,archive_level\n户1,610112,deep\n".encode("gbk"))
+    (tmp_path / "persons.csv").write_bytes("person_id,household_id,relation\n人1,户1,head\n".encode("gbk"))
+    tables = read_tables(tmp_path)
+    assert check_tables(tables) == []
+    assert normalize_tables(tables)["persons"].collect()["household_id"].to_list() == ["户1"]
+    (tmp_path / "households.csv").write_text('household_id\n"unclosed\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"households\.csv 无法读取"):
+        read_tables(tmp_path)
