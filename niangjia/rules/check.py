@@ -174,6 +174,9 @@ def check_tables(
         lf, positional = _numbered(lf, schema.names())
         frames[name] = _Table(name, lf, positional)
         issues += _bad_cells(name, lf, schema, positional, limit)
+    households = frames.get("households")
+    if households is not None and households.lf.select(pl.len()).collect().item() == 0:
+        issues.append(InputIssue("households", None, None, None, "没有数据行", "在 households 表中至少填写一户"))
     issues += _key_issues(frames, limit) if keys else _household_repeats(frames, limit)
     order = {name: i for i, name in enumerate(TABLES)}
     return sorted(issues, key=lambda i: (order.get(i.table, 99), i.row or 0, i.column or ""))

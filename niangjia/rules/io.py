@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from niangjia.rules.check import ROW
 from niangjia.rules.schema import TABLES
@@ -59,7 +59,12 @@ RESULTS_COMPRESSION: Final = "lz4"
 
 def read_workbook(path: str | Path) -> dict[str, pl.DataFrame | pl.LazyFrame | None]:
     """Read the sheets named after the tables from an ``.xlsx`` file, every cell as text."""
-    book = CalamineWorkbook.from_path(str(path))
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:  # damaged, encrypted or not a workbook at all
+        raise ValueError(
+            f"{Path(path).name} 不是可以读取的 Excel 文件（{exc}）。请用 Excel 打开后另存为 .xlsx"
+        ) from exc
     try:
         names = list(book.sheet_names)
         unknown = set(names) - set(TABLES)

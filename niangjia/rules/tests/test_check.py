@@ -132,3 +132,13 @@ def test_gbk_csv_is_read_and_a_broken_csv_is_named(tmp_path: Path) -> None:
     (tmp_path / "households.csv").write_text('household_id\n"unclosed\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"households\.csv 无法读取"):
         read_tables(tmp_path)
+
+
+def test_damaged_workbook_and_empty_roster_are_named(tmp_path: Path) -> None:
+    (tmp_path / "roster.xlsx").write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"roster\.xlsx 不是可以读取的 Excel 文件"):
+        read_tables(tmp_path / "roster.xlsx")
+    empty = _roster(tmp_path / "empty.xlsx", [HH], [PS])
+    with pytest.raises(InputError, match="households：没有数据行"):
+        screen_files(empty, tmp_path / "out.xlsx", AS_OF, POLICY_DIR)
+    assert not (tmp_path / "out.xlsx").exists()
