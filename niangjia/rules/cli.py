@@ -217,6 +217,14 @@ def screen_chunked(
     return rows
 
 
+def as_of_date(text: str) -> dt.date:
+    """``--as-of`` as a date, with a Chinese message naming the value and the form."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效的日期，请写成 2025-12-01 这样的形式") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Standalone CLI: ``python -m niangjia.rules {check,test,diff,screen} …``."""
     parser = argparse.ArgumentParser(prog="python -m niangjia.rules", description="政策找人规则引擎")
@@ -229,11 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("old")
     d.add_argument("new")
     d.add_argument("--input", required=True)
-    d.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
+    d.add_argument("--as-of", type=as_of_date, default=dt.date.today())
     s = sub.add_parser("screen", help="批量筛查")
     s.add_argument("--input", required=True)
     s.add_argument("--output", required=True)
-    s.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date.today())
+    s.add_argument("--as-of", type=as_of_date, default=dt.date.today())
     s.add_argument(
         "--reasons", choices=["all", "kept"], default="all", help="kept：不符合的行只给出未通过的规则编号（更快）"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from niangjia.rules import PolicyError
-from niangjia.rules.cli import check, diff, run_tests
+from niangjia.rules.cli import as_of_date, check, diff, run_tests
 
 
 class Command(BaseCommand):
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         preview = sub.add_parser("diff", help="旧版与新版政策文件在当前名册上的差别")
         preview.add_argument("old")
         preview.add_argument("new")
-        preview.add_argument("--as-of", type=date.fromisoformat, default=None)
+        preview.add_argument("--as-of", type=as_of_date, default=None)
         preview.add_argument("--area", default="", help="只在该区划内比较")
 
     def handle(self, *args: Any, **options: Any) -> None:

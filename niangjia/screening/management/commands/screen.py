@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from niangjia.rules import PolicyError
-from niangjia.rules.cli import screen_files
+from niangjia.rules.cli import as_of_date, screen_files
 from niangjia.screening import services, tasks
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "按已发布的政策筛查名册（政策找人）。不带 --input 时筛查数据库中的家庭，按区县分区。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="筛查基准日 YYYY-MM-DD，默认今天")
+        parser.add_argument("--as-of", type=as_of_date, default=None, help="筛查基准日 YYYY-MM-DD，默认今天")
         parser.add_argument("--area", default="", help="只筛查该区划代码（及下级）的家庭，如 610114")
         parser.add_argument("--enqueue", action="store_true", help="每个分区排入后台任务队列，由 make worker 执行")
         parser.add_argument("--input", help="不在名册中的花名册：.xlsx 文件或 CSV 目录（表结构见 docs/policies.md）")
