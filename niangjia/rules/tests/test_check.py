@@ -142,3 +142,10 @@ def test_damaged_workbook_and_empty_roster_are_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="households：没有数据行"):
         screen_files(empty, tmp_path / "out.xlsx", AS_OF, POLICY_DIR)
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_as_of_that_is_not_a_date_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["screen", "--input", "x", "--output", "y.xlsx", "--as-of", "2025-13-01"])
+    assert exit_.value.code == 2
+    assert "“2025-13-01”不是有效的日期" in capsys.readouterr().err
