@@ -153,7 +153,10 @@ def _record_bool(v: Any) -> bool | None:
     if type(v) is bool:
         return v
     if isinstance(v, str):
-        return _text_bool(v)
+        b = _text_bool(v)
+        if b is None and _clean(v):
+            raise ValueError  # text that is neither yes nor no: a mistake, not "unknown"
+        return b
     if isinstance(v, int):
         return v != 0
     raise TypeError

@@ -94,6 +94,7 @@ def test_cursor_values_are_typed_like_the_frames() -> None:
         ("persons", {"person_id": "p1", "monthly_income": "一千"}, "列 monthly_income"),
         ("persons", {"person_id": "p1", "mutual_aid_year": "明年"}, "列 mutual_aid_year"),
         ("persons", {"person_id": "p1", "able_to_work": dt.date(2025, 1, 1)}, "列 able_to_work"),
+        ("persons", {"person_id": "p1", "union_member": "maybe"}, "列 union_member"),
         ("events", {"event_id": "e1", "colour": "red"}, "没有列 ['colour']"),
     ],
 )
