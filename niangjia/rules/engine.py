@@ -41,7 +41,7 @@ from niangjia.rules.results import (
     Tables,
 )
 from niangjia.rules.rows import record_rows
-from niangjia.rules.schema import TABLES, normalize_table
+from niangjia.rules.schema import TABLES, normalize_table, require_known_tables
 
 
 def _is_small(tables: Tables) -> bool:
@@ -90,9 +90,7 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
     Events, payments and documents recorded against a person get that person's household, so
     household policies see them; events get ``settled`` (a payment references them).
     """
-    unknown = set(tables) - set(TABLES)
-    if unknown:
-        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    require_known_tables(tables)
     small = _is_small(tables)
     frames = {name: normalize_table(name, tables.get(name)) for name in TABLES}
     for name in ("households", "persons"):  # the big tables: read only the columns some plan reads
@@ -209,9 +207,7 @@ def screen_records(
     """
     if reasons not in ("all", "kept"):
         raise ValueError(f"reasons 只能是 'all' 或 'kept'，不是 {reasons!r}")
-    unknown = set(records) - set(TABLES)
-    if unknown:
-        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    require_known_tables(records)
     plans = plans_for(policies, as_of)
     if not plans:
         return []

@@ -24,7 +24,7 @@ from niangjia.rules.params import _cell, column_name, resolve
 from niangjia.rules.plan import Plan
 from niangjia.rules.results import CODE_SEP, ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, SEP, H, P
 from niangjia.rules.rows import table_rows
-from niangjia.rules.schema import TABLES
+from niangjia.rules.schema import TABLES, require_known_tables
 from niangjia.rules.typed import Fn, Row, Typed, k_and, k_not, round_fen_py
 
 # --- the household's tables, linked like engine.prepare --------------------------------------
@@ -99,9 +99,7 @@ def _params(plans: Sequence[Plan], region: str | None, as_of: dt.date, cache: di
 
 def household_rows(tables: Mapping[str, pl.DataFrame | pl.LazyFrame | None], plans: Sequence[Plan]) -> Household:
     """Type the rows and link them: the scalar twin of :func:`niangjia.rules.engine.prepare`."""
-    unknown = set(tables) - set(TABLES)
-    if unknown:
-        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    require_known_tables(tables)
     return link_rows({name: table_rows(name, tables.get(name)) for name in TABLES}, plans)
 
 

@@ -7,7 +7,7 @@ sheets or CSV files of the same names. A null value means *unknown*; a missing r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -113,6 +113,13 @@ _TRUE = ("true", "1", "是", "yes", "y", "t")
 _FALSE = ("false", "0", "否", "no", "n", "f")
 
 
+def require_known_tables(names: Iterable[str]) -> None:
+    """Raise ``ValueError`` naming any table that is not one of :data:`TABLES`."""
+    unknown = set(names) - set(TABLES)
+    if unknown:
+        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+
+
 def column_kind(table: str, name: str) -> Kind:
     """Return the kind of ``table.name`` (input or derived column)."""
     spec = TABLES[table].get(name) or DERIVED.get(table, {})[name]
@@ -190,9 +197,7 @@ def normalize_tables(
     Events, payments and documents recorded against a person get that person's household
     filled in, so household policies see them; events get ``settled`` (a payment references it).
     """
-    unknown = set(tables) - set(TABLES)
-    if unknown:
-        raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
+    require_known_tables(tables)
     out = {name: normalize_table(name, tables.get(name)) for name in TABLES}
     link = out["persons"].select("person_id", pl.col("household_id").alias("__hh"))
     for name in ("events", "payments", "documents"):

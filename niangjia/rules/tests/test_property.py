@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from niangjia.rules import load_pack, screen, screen_household, screen_records, tables_from_rows
 from niangjia.rules.scalar import table_rows
 from niangjia.rules.schema import normalize_table
-from niangjia.rules.tests.conftest import POLICY_DIR
+from niangjia.rules.tests.conftest import POLICY_DIR, as_record
 
 PACK = load_pack(POLICY_DIR)
 maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
@@ -198,17 +198,7 @@ def test_bulk_equals_single(case: tuple[dict[str, list[dict]], dt.date]) -> None
                 screen_records(PACK, own, as_of, reasons=reasons),
                 key=lambda r: (r["policy_id"], r["household_id"] or "", r["person_id"] or ""),
             )
-            assert records == [_plain(r) for r in frame.to_dicts()]
-
-
-def _plain(row: dict) -> dict:
-    """A result frame's row as ``screen_records`` gives it (categorical and enum columns as str)."""
-    return {
-        k: str(v)
-        if k in ("policy_id", "policy_version", "content_hash", "parameters_hash", "status") and v is not None
-        else v
-        for k, v in row.items()
-    }
+            assert records == [as_record(r) for r in frame.to_dicts()]
 
 
 _text = st.one_of(st.none(), st.sampled_from(["", " ", "是", "否", "TRUE", " 0 ", "yes", "x", "１", "　否　"]))

@@ -8,6 +8,7 @@ import pytest
 
 from niangjia.rules import Policy, screen, screen_records, tables_from_rows
 from niangjia.rules.rows import record_rows
+from niangjia.rules.tests.conftest import as_record
 
 AS_OF = dt.date(2025, 12, 1)
 
@@ -53,16 +54,11 @@ RECORDS = {
 }
 
 
-def _plain(row: dict) -> dict:
-    cats = ("policy_id", "policy_version", "content_hash", "parameters_hash", "status")
-    return {k: str(v) if k in cats and v is not None else v for k, v in row.items()}
-
-
 def test_records_give_the_rows_of_screen(pack: list[Policy]) -> None:
     expected = screen(pack, tables_from_rows(RECORDS), AS_OF)
     assert isinstance(expected, pl.DataFrame)
     got = screen_records(pack, RECORDS, AS_OF)
-    assert got == [_plain(r) for r in expected.to_dicts()]
+    assert got == [as_record(r) for r in expected.to_dicts()]
     statuses = {(r["policy_id"], r["status"]) for r in got}
     assert ("warmth", "eligible") in statuses  # an archived household in the warmth season
     warmth = next(r for r in got if r["policy_id"] == "warmth")
