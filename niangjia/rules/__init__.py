@@ -15,7 +15,7 @@ from niangjia.rules.engine import screen, screen_household, screen_records
 from niangjia.rules.errors import PolicyError, PolicyIssue
 from niangjia.rules.model import Policy
 from niangjia.rules.pack import load_pack
-from niangjia.rules.results import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, RESULT_SCHEMA
+from niangjia.rules.results import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, RESULT_SCHEMA, result_schema
 from niangjia.rules.schema import TABLES, tables_from_rows
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "PolicyError",
     "PolicyIssue",
     "load_pack",
+    "result_schema",
     "run_policy_tests",
     "screen",
     "screen_household",

@@ -39,6 +39,7 @@ from niangjia.rules.results import (
     P,
     Reasons,
     Tables,
+    result_schema,
 )
 from niangjia.rules.rows import record_rows
 from niangjia.rules.schema import TABLES, normalize_table, require_known_tables
@@ -174,17 +175,18 @@ def screen(
     if backend not in ("auto", "polars", "python"):
         raise ValueError(f"backend 只能是 'auto'、'polars' 或 'python'，不是 {backend!r}")
     plans = plans_for(policies, as_of)
+    schema = result_schema(policies)
     if not plans:
-        return pl.LazyFrame(schema=RESULT_SCHEMA) if lazy else pl.DataFrame(schema=RESULT_SCHEMA)
+        return pl.LazyFrame(schema=schema) if lazy else pl.DataFrame(schema=schema)
     if not lazy and (backend == "python" or (backend == "auto" and _is_small(tables))):
-        return scalar.results_frame(scalar.screen_rows(plans, tables, reasons), RESULT_SCHEMA)
+        return scalar.results_frame(scalar.screen_rows(plans, tables, reasons), schema)
     frames = prepare(tables, plans, as_of)
     if not lazy and _is_small(tables):
         # A household or a handful: Polars' per-query overhead dominates, so run the very same
         # evaluation on eager frames, policy by policy (no planning, no thread hand-offs).
         eager = {name: frame.collect() for name, frame in frames.items()}
-        return pl.concat([evaluate(plan, eager, reasons) for plan in plans], how="vertical")
-    parts = [evaluate(plan, frames, reasons) for plan in plans]
+        return pl.concat([evaluate(plan, eager, reasons, schema) for plan in plans], how="vertical")
+    parts = [evaluate(plan, frames, reasons, schema) for plan in plans]
     if lazy:
         return pl.concat(parts, how="vertical")
     done = pl.collect_all(parts)  # policies run in parallel, one optimisation pass

@@ -8,7 +8,7 @@ every policy's plan; :mod:`niangjia.rules.scalar` walks the same steps on plain 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -19,13 +19,14 @@ from niangjia.rules.results import (
     _LIST,
     CODE_SEP,
     ELIGIBLE,
+    META,
     NOT_ELIGIBLE,
     POSSIBLY,
-    RESULT_SCHEMA,
     SEP,
     STATUS,
     H,
     Reasons,
+    result_schema,
 )
 from niangjia.rules.typed import Typed, round_fen
 
@@ -50,17 +51,18 @@ def _rule_stages(plan: Plan, heavy: bool) -> list[list[pl.Expr]]:
 
 
 def _meta(plan: Plan) -> list[pl.Expr]:
-    p = plan.policy
-    cat = pl.Categorical()
+    """The row's as-of date and entity; the policy's own columns are added by :func:`_identity`."""
     return [
-        pl.lit(p.id).cast(cat).alias("policy_id"),
-        pl.lit(p.version).cast(cat).alias("policy_version"),
-        pl.lit(p.content_hash).cast(cat).alias("content_hash"),
-        pl.lit(p.parameters_hash).cast(cat).alias("parameters_hash"),
         pl.lit(plan.as_of, pl.Date).alias("as_of"),
         pl.col("household_id"),
         (pl.col("person_id") if plan.policy.entity == "person" else pl.lit(None, pl.String)).alias("person_id"),
     ]
+
+
+def _identity(plan: Plan, schema: Mapping[str, pl.DataType]) -> list[pl.Expr]:
+    """Policy id, version and hashes, typed as in ``schema`` (the pack's Enums)."""
+    values = (plan.policy.id, plan.policy.version, plan.policy.content_hash, plan.policy.parameters_hash)
+    return [pl.lit(v, schema[c]).alias(c) for c, v in zip(META, values, strict=True)]
 
 
 def _join(texts: Sequence[Any]) -> pl.Expr:
@@ -250,12 +252,15 @@ def _explain(plan: Plan, documents: bool) -> list[pl.Expr]:
     ]
 
 
-def evaluate(plan: Plan, frames: dict[str, F], reasons: Reasons = "all") -> F:
-    """Evaluate one compiled policy; returns rows in :data:`RESULT_SCHEMA`."""
+def evaluate(
+    plan: Plan, frames: dict[str, F], reasons: Reasons = "all", schema: Mapping[str, pl.DataType] | None = None
+) -> F:
+    """Evaluate one compiled policy; rows in ``schema`` (default: ``result_schema([plan.policy])``)."""
+    schema = schema or result_schema([plan.policy])
     base, late = entity_base(plan, frames)
     if not plan.policy.in_force(plan.as_of):
         text = "not_in_force" if reasons == "kept" else f"政策「{plan.policy.name}」在 {plan.as_of} 不在有效期内"
-        return base.select(_not_eligible(plan, pl.lit(text), pl.lit(None, pl.String))).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
+        return _typed(base.select(_not_eligible(plan, pl.lit(text), pl.lit(None, pl.String))), plan, schema)
     lf = shared(staged(base, cached(plan, "cheap", lambda: _rule_stages(plan, heavy=False))))
     gated = lf.filter(pl.col("__out")).select(cached(plan, ("gated", reasons), lambda: _gated(plan, reasons)))
     survivors = lf.filter(~pl.col("__out"))
@@ -274,4 +279,8 @@ def evaluate(plan: Plan, frames: dict[str, F], reasons: Reasons = "all") -> F:
     # Documents on file matter only for rows that are not ruled out: joined for those alone.
     kept = aggregate(plan, frames, decided.filter(~out), documents=True)
     parts.append(kept.select(cached(plan, ("explain", True), lambda: _explain(plan, True))))
-    return pl.concat([p.cast(RESULT_SCHEMA) for p in parts], how="vertical")  # type: ignore[arg-type]
+    return pl.concat([_typed(p, plan, schema) for p in parts], how="vertical")
+
+
+def _typed(part: F, plan: Plan, schema: Mapping[str, pl.DataType]) -> F:
+    return part.with_columns(_identity(plan, schema)).select(list(schema)).cast(schema)  # type: ignore[arg-type]

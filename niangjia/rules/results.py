@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import polars as pl
 
+from niangjia.rules.model import Policy
+
 ELIGIBLE, NOT_ELIGIBLE, POSSIBLY = "eligible", "not_eligible", "possibly"
 STATUS = pl.Enum([ELIGIBLE, NOT_ELIGIBLE, POSSIBLY])
 _LIST = pl.List(pl.String)
-# Columns repeated on every row of a policy are categorical: a 64-character hash costs 4 bytes a row.
+# The columns that repeat a policy's identity on each of its rows. A screening types them as an
+# Enum of its pack's values (:func:`result_schema`): 4 bytes a row, and parquet writes them as a
+# fixed dictionary. Results of different packs are combined after casting them to String.
+META = ("policy_id", "policy_version", "content_hash", "parameters_hash")
+_META_ATTRS = ("id", "version", "content_hash", "parameters_hash")
+# The shape of the results; a screening's own schema is ``result_schema(its policies)``.
 RESULT_SCHEMA: dict[str, pl.DataType] = {
     "policy_id": pl.Categorical(),
     "policy_version": pl.Categorical(),
@@ -28,6 +35,15 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
     "missing_facts": _LIST,
     "missing_documents": _LIST,
 }
+
+
+def result_schema(policies: Iterable[Policy]) -> dict[str, pl.DataType]:
+    """:data:`RESULT_SCHEMA` with the policy columns as an Enum of these policies' values (sorted)."""
+    policies = list(policies)
+    enums = {c: pl.Enum(sorted({str(getattr(p, a)) for p in policies})) for c, a in zip(META, _META_ATTRS, strict=True)}
+    return RESULT_SCHEMA | enums
+
+
 SEP = "；"
 CODE_SEP = ","
 Reasons = Literal["all", "kept"]

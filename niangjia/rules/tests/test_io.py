@@ -78,3 +78,30 @@ def test_chunked_screening_equals_whole(tmp_path: Path) -> None:
     assert rows == parts.height == whole.height
     assert len(list((tmp_path / "out").glob("part-*.parquet"))) > 3
     assert parts.sort(order).to_dicts() == whole.sort(order).to_dicts()
+
+
+def test_policy_columns_are_an_enum_of_the_pack_and_survive_parquet(tmp_path: Path, pack: list) -> None:
+    from niangjia.rules import result_schema, screen
+
+    published = [p for p in pack if p.status == "published"]
+    schema = result_schema(published)
+    assert schema["policy_id"] == pl.Enum(sorted(p.id for p in published))
+    assert schema["content_hash"] == pl.Enum(sorted({p.content_hash for p in published}))
+    tables = {
+        "households": pl.DataFrame({"household_id": ["h"], "region_code": ["610102"], "archive_level": ["deep"]}),
+        "persons": pl.DataFrame({"person_id": ["a"], "household_id": ["h"], "relation": ["head"]}),
+    }
+    as_of = dt.date(2025, 11, 15)
+    for backend in ("polars", "python"):
+        result = screen(published, tables, as_of, backend=backend)
+        assert dict(result.schema) == schema, backend
+    whole = screen(published, tables, as_of, lazy=True)
+    whole.sink_parquet(tmp_path / "r.parquet")
+    back = pl.read_parquet(tmp_path / "r.parquet")
+    assert back.schema == whole.collect_schema()
+    assert back.sort("policy_id")["policy_id"].to_list() == sorted(back["policy_id"].to_list())
+    # One policy alone has its own Enum; results of two packs are combined as text.
+    alone = screen(published[:1], tables, as_of)
+    assert alone.schema["policy_id"] == pl.Enum([published[0].id])
+    combined = pl.concat([f.with_columns(pl.col(pl.Enum).cast(pl.String)) for f in (alone, back)])
+    assert combined.filter(pl.col("policy_id") == published[0].id).height == alone.height + alone.height
