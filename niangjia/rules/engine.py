@@ -99,15 +99,12 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
         frames[name] = frames[name].select([c for c in TABLES[name] if c in read or c in _KEYS])
     hh = frames["households"].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(H))
     ids = hh.select("household_id", H)
-    persons = (
-        frames["persons"]
-        .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(P))
-        .join(ids, on="household_id", how="left")
-    )
+    persons = frames["persons"].join(ids, on="household_id", how="left", maintain_order="left")
     related = {name: frames[name] for name in ("events", "payments", "documents")}
     # Only the people the related rows name: one probe of the persons table instead of three.
     named = pl.concat([f.select("person_id") for f in related.values()]).drop_nulls().unique()
     hh_done, persons_done, named_done, *raw = _collect([hh, persons, named, *related.values()], small)
+    persons_done = _by_household(persons_done)
     link = (
         persons_done.lazy()
         .select("person_id", P, pl.col(H).alias("__ph"), pl.col("household_id").alias("__phs"))
@@ -133,6 +130,21 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
     # A person row sees its household's columns; joined lazily, so only the columns read are built.
     out["person_base"] = out["persons"].join(out["hh"].drop("household_id"), on=H, how="left")
     return out
+
+
+def _by_household(persons: pl.DataFrame) -> pl.DataFrame:
+    """Members grouped by household, flagged sorted, with their dense keys ``__p`` in that order.
+
+    Every per-household aggregation over members then groups sorted keys instead of hashing a
+    million people. Registers list a household's members together and in the households' order,
+    so the sort is usually a check; otherwise a stable sort (input order kept within a household).
+    """
+    keys = persons[H]
+    if keys.is_sorted(nulls_last=False):
+        persons = persons.with_columns(keys.set_sorted())
+    else:
+        persons = persons.sort(H, maintain_order=True, nulls_last=False)
+    return persons.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(P))
 
 
 _PLANS: dict[tuple[str, str, str, dt.date], Plan] = {}

@@ -160,12 +160,13 @@ def _decide(plan: Plan) -> list[list[pl.Expr]]:
     amount_state = pl.col("amount") > 0 if plan.amount_value is not None else pl.lit(True)
     rules_ok = pl.all_horizontal(_ok_list(plan, None)) if plan.rules else pl.lit(True)
     ok_all = pl.all_horizontal([rules_ok, pl.col("__lvl"), amount_state])
-    status = pl.when(ok_all).then(pl.lit(ELIGIBLE)).when(~ok_all).then(pl.lit(NOT_ELIGIBLE)).otherwise(pl.lit(POSSIBLY))
+    yes, no, unknown = (pl.lit(s, STATUS) for s in (ELIGIBLE, NOT_ELIGIBLE, POSSIBLY))  # no text → Enum cast
+    status = pl.when(ok_all).then(yes).when(~ok_all).then(no).otherwise(unknown)
     return [
         [lid.alias("level")],
         [label.alias("level_label"), level_state.alias("__lvl")],
         _amount_exprs(plan),
-        [status.cast(STATUS).alias("status"), amount_state.alias("__amt"), rules_ok.alias("__rules")],
+        [status.alias("status"), amount_state.alias("__amt"), rules_ok.alias("__rules")],
     ]
 
 

@@ -90,7 +90,7 @@ def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors:
     if relation == "members":
         src = frames["persons"]
         if not cached(plan, "members_read_household", lambda: _members_read_household(plan)):
-            src = src.join(survivors.select(H), on=H, how="semi")
+            pass  # all members, sorted by household: cheaper to group whole than to cut first
         elif plan.policy.entity == "household":
             # The survivors are households: one join both cuts the members and brings their columns.
             cols = [c for c in frames["hh"].collect_schema().names() if c != "household_id"]
@@ -105,8 +105,7 @@ def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors:
     if relation == "documents" and person:
         # A document filed for the whole household (no person) is on file for each member; only
         # the (few) entities asking are expanded, not every member of the registry.
-        mine = frames["persons"].select(H, P).join(survivors.select(P), on=P, how="semi")
-        shared = src.filter(pl.col("person_id").is_null()).drop(P).join(mine, on=H)
+        shared = src.filter(pl.col("person_id").is_null()).drop(P).join(survivors.select(H, P), on=H)
         own = src.filter(pl.col(P).is_not_null()).join(survivors.select(P), on=P, how="semi")
         src = pl.concat([own, shared], how="diagonal")
     elif relation == "documents":
