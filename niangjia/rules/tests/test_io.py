@@ -105,3 +105,25 @@ def test_policy_columns_are_an_enum_of_the_pack_and_survive_parquet(tmp_path: Pa
     assert alone.schema["policy_id"] == pl.Enum([published[0].id])
     combined = pl.concat([f.with_columns(pl.col(pl.Enum).cast(pl.String)) for f in (alone, back)])
     assert combined.filter(pl.col("policy_id") == published[0].id).height == alone.height + alone.height
+
+
+def test_members_in_any_order_give_the_same_results() -> None:
+    """Persons listed household by household take the no-sort path; shuffled ones are sorted."""
+    import sys
+
+    sys.path.insert(0, str(POLICY_DIR.parent / "benchmarks" / "rules"))
+    import synth
+
+    from niangjia.rules import load_pack, screen
+
+    tables = synth.generate(3000, seed=11)
+    persons = tables["persons"]
+    assert persons.join(tables["households"].with_row_index("h"), on="household_id")["h"].is_sorted()
+    shuffled = tables | {"persons": persons.sample(fraction=1.0, shuffle=True, seed=3)}
+    pack = load_pack(POLICY_DIR, published_only=True)
+    order = ["policy_id", "household_id", "person_id"]
+    as_of = dt.date(2025, 11, 15)
+    listed = screen(pack, tables, as_of, backend="polars").sort(order)
+    again = screen(pack, shuffled, as_of, backend="polars").sort(order)
+    assert listed.height > 3000
+    assert listed.to_dicts() == again.to_dicts()
