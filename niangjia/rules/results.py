@@ -38,9 +38,13 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
 
 
 def result_schema(policies: Iterable[Policy]) -> dict[str, pl.DataType]:
-    """:data:`RESULT_SCHEMA` with the policy columns as an Enum of these policies' values (sorted)."""
+    """:data:`RESULT_SCHEMA` with the policy columns, level and level label as Enums of these
+    policies' values (sorted)."""
     policies = list(policies)
     enums = {c: pl.Enum(sorted({str(getattr(p, a)) for p in policies})) for c, a in zip(META, _META_ATTRS, strict=True)}
+    levels = [level for p in policies for level in p.levels]
+    enums["level"] = pl.Enum(sorted({level.id for level in levels}))
+    enums["level_label"] = pl.Enum(sorted({level.label for level in levels}))
     return RESULT_SCHEMA | enums
 
 

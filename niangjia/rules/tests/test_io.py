@@ -87,6 +87,8 @@ def test_policy_columns_are_an_enum_of_the_pack_and_survive_parquet(tmp_path: Pa
     schema = result_schema(published)
     assert schema["policy_id"] == pl.Enum(sorted(p.id for p in published))
     assert schema["content_hash"] == pl.Enum(sorted({p.content_hash for p in published}))
+    assert schema["level"] == pl.Enum(sorted({lv.id for p in published for lv in p.levels}))
+    assert "建档深度困难" in schema["level_label"].categories
     tables = {
         "households": pl.DataFrame({"household_id": ["h"], "region_code": ["610102"], "archive_level": ["deep"]}),
         "persons": pl.DataFrame({"person_id": ["a"], "household_id": ["h"], "relation": ["head"]}),
@@ -95,6 +97,8 @@ def test_policy_columns_are_an_enum_of_the_pack_and_survive_parquet(tmp_path: Pa
     for backend in ("polars", "python"):
         result = screen(published, tables, as_of, backend=backend)
         assert dict(result.schema) == schema, backend
+    warmth = result.filter(pl.col("policy_id") == "warmth").row(0, named=True)
+    assert (warmth["level"], warmth["level_label"]) == ("deep", "建档深度困难")
     whole = screen(published, tables, as_of, lazy=True)
     whole.sink_parquet(tmp_path / "r.parquet")
     back = pl.read_parquet(tmp_path / "r.parquet")
