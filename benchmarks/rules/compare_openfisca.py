@@ -70,11 +70,13 @@ def _run(python: Path | str, args: list[str]) -> tuple[float, float, float]:
     return seconds, int(hwm) / 1024, int(vm_peak) / 1024
 
 
+# niangjia's side is its command line, ``python -m niangjia.rules screen``, as a user runs it.
 NIANGJIA_SCRIPT = """
-import sys, datetime as dt
+import runpy, sys
 sys.path.insert(0, {root!r})
-from niangjia.rules.cli import screen_files
-screen_files({inp!r}, {out!r}, dt.date.fromisoformat({as_of!r}), {pol!r}, reasons="kept")
+sys.argv = ["niangjia.rules", "--policies", {pol!r}, "screen", "--input", {inp!r}, "--output", {out!r},
+            "--as-of", {as_of!r}, "--reasons", "kept"]
+runpy.run_module("niangjia.rules", run_name="__main__", alter_sys=True)
 """
 
 

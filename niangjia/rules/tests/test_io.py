@@ -131,3 +131,28 @@ def test_members_in_any_order_give_the_same_results() -> None:
     again = screen(pack, shuffled, as_of, backend="polars").sort(order)
     assert listed.height > 3000
     assert listed.to_dicts() == again.to_dicts()
+
+
+def test_the_command_line_screens_a_roster_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    """``python -m niangjia.rules screen`` as a user runs it, in its own process."""
+    import subprocess
+    import sys
+
+    (tmp_path / "households.csv").write_text("household_id,region_code,archive_level\nh1,610102,deep\n")
+    (tmp_path / "persons.csv").write_text("person_id,household_id,relation\np1,h1,head\n")
+    out = tmp_path / "r.parquet"
+    args = ["--policies", str(POLICY_DIR), "screen", "--input", str(tmp_path), "--output", str(out)]
+    run = subprocess.run(
+        [sys.executable, "-m", "niangjia.rules", *args, "--as-of", "2025-11-15", "--reasons", "kept"],
+        capture_output=True,
+        text=True,
+        cwd=POLICY_DIR.parent,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "已写出" in run.stdout
+    warmth = pl.read_parquet(out).filter(pl.col("policy_id") == "warmth")
+    assert warmth.select("household_id", "status", "amount").row(0) == ("h1", "eligible", 2000)
+    (tmp_path / "persons.csv").write_text("person_id,household_id,relation\np1,h9,head\n")
+    bad = subprocess.run([sys.executable, "-m", "niangjia.rules", *args], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "h9" in bad.stderr and "Traceback" not in bad.stderr
