@@ -20,7 +20,7 @@ from niangjia.rules.cases import CaseResult, run_policy_tests
 from niangjia.rules.check import InputError, check_tables
 from niangjia.rules.engine import screen
 from niangjia.rules.errors import PolicyError
-from niangjia.rules.io import RESULTS_COMPRESSION, read_tables, write_results
+from niangjia.rules.io import RESULTS_COMPRESSION, RESULTS_STATISTICS, read_tables, write_results
 from niangjia.rules.loader import PARAMETERS_FILE, load_parameters, load_policy
 from niangjia.rules.model import Policy
 from niangjia.rules.pack import load_pack, validate_policy
@@ -154,7 +154,7 @@ def screen_files(
         # Streamed straight to the file: the result is never held whole in memory.
         plan = screen(policies, tables, as_of, reasons=reasons, lazy=True)
         assert isinstance(plan, pl.LazyFrame)
-        plan.sink_parquet(output_path, compression=RESULTS_COMPRESSION)
+        plan.sink_parquet(output_path, compression=RESULTS_COMPRESSION, statistics=RESULTS_STATISTICS)
         return int(pl.scan_parquet(output_path).select(pl.len()).collect().item())
     results = screen(policies, tables, as_of, reasons=reasons)
     assert isinstance(results, pl.DataFrame)
