@@ -123,13 +123,30 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
     params = {p.name: p for plan in plans for p in plan.policy.parameters.values()}
     regions = hh_done["region_code"].unique().to_list()
     pf = param_frame(params.values(), regions, as_of)
-    if pf.width > 1:
-        hh_done = hh_done.join(pf, on="region_code", how="left", maintain_order="left")
-    out = {"hh": hh_done.lazy(), "persons": persons_done.lazy()}
+    constants = _constants(pf, hh_done)
+    varying = [c for c in pf.columns if c not in constants.columns]
+    if len(varying) > 1:
+        hh_done = hh_done.join(pf.select(varying), on="region_code", how="left", maintain_order="left")
+    hh_lazy = hh_done.lazy().with_columns(
+        pl.lit(constants[c][0], constants[c].dtype).alias(c) for c in constants.columns
+    )
+    out = {"hh": hh_lazy, "persons": persons_done.lazy(), "constants": constants.lazy()}
     out |= {name: d.lazy() for name, d in zip(related, done, strict=True)}
     # A person row sees its household's columns; joined lazily, so only the columns read are built.
     out["person_base"] = out["persons"].join(out["hh"].drop("household_id"), on=H, how="left")
     return out
+
+
+def _constants(pf: pl.DataFrame, households: pl.DataFrame) -> pl.DataFrame:
+    """The parameters with one value for every household (city-wide ones, typically): one row.
+
+    Such a parameter is a literal, not a column to join; a household without a region has no
+    parameters (unknown), so then none is constant.
+    """
+    if households["region_code"].null_count() or not pf.height:
+        return pl.DataFrame()
+    same = [c for c in pf.columns[1:] if pf[c].null_count() == 0 and pf[c].n_unique() == 1]
+    return pf.select(same).head(1)
 
 
 def _by_household(persons: pl.DataFrame) -> pl.DataFrame:

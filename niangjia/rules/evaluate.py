@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from niangjia.rules.plan import Plan
-from niangjia.rules.related import F, aggregate, cached, entity_base, shared, staged
+from niangjia.rules.related import F, aggregate, cached, entity_base, household_columns, shared, staged
 from niangjia.rules.results import (
     _LIST,
     CODE_SEP,
@@ -24,7 +24,6 @@ from niangjia.rules.results import (
     POSSIBLY,
     SEP,
     STATUS,
-    H,
     Reasons,
     result_schema,
 )
@@ -266,7 +265,7 @@ def evaluate(
     gated = lf.filter(pl.col("__out")).select(cached(plan, ("gated", reasons), lambda: _gated(plan, reasons)))
     survivors = lf.filter(~pl.col("__out"))
     if late:
-        survivors = survivors.join(frames["hh"].drop("household_id"), on=H, how="left")
+        survivors = household_columns(plan, frames, survivors)
     survivors = aggregate(plan, frames, survivors)
     survivors = staged(survivors, cached(plan, "heavy", lambda: _rule_stages(plan, heavy=True)))
     decided = shared(staged(survivors, cached(plan, "decide", lambda: _decide(plan))))

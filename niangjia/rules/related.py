@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from niangjia.rules.expr import AggRequest
+from niangjia.rules.params import column_name
 from niangjia.rules.plan import Plan
 from niangjia.rules.results import H, P
 from niangjia.rules.schema import TABLES
@@ -72,6 +73,24 @@ def entity_base(plan: Plan, frames: dict[str, F]) -> tuple[F, bool]:
     if cached(plan, "cheap_reads_household", lambda: _cheap_reads_household(plan)):
         return frames["person_base"], False
     return frames["persons"], True
+
+
+def household_columns(plan: Plan, frames: dict[str, F], persons: F) -> F:
+    """``persons`` with their household's columns and parameters (joined after the cheap rules).
+
+    A policy that reads only parameters, each with one value in the whole registry, gets them
+    as constants: no join at all.
+    """
+    reads = any(f.startswith("households.") for f in plan.fields)
+    needs = cached(plan, "parameter_columns", lambda: _parameter_columns(plan))
+    constants = frames["constants"]
+    if not reads and set(needs) <= set(constants.collect_schema().names()):
+        return persons.join(constants.select(needs), how="cross") if needs else persons
+    return persons.join(frames["hh"].drop("household_id"), on=H, how="left")
+
+
+def _parameter_columns(plan: Plan) -> list[str]:
+    return [column_name(p.name, key) for p in plan.policy.parameters.values() for key in p.keys or (None,)]
 
 
 def _cheap_reads_household(plan: Plan) -> bool:
