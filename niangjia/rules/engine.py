@@ -98,13 +98,11 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
         read = {f.split(".", 1)[1] for plan in plans for f in plan.fields if f.startswith(f"{name}.")}
         frames[name] = frames[name].select([c for c in TABLES[name] if c in read or c in _KEYS])
     hh = frames["households"].with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(H))
-    ids = hh.select("household_id", H)
-    persons = frames["persons"].join(ids, on="household_id", how="left", maintain_order="left")
     related = {name: frames[name] for name in ("events", "payments", "documents")}
     # Only the people the related rows name: one probe of the persons table instead of three.
     named = pl.concat([f.select("person_id") for f in related.values()]).drop_nulls().unique()
-    hh_done, persons_done, named_done, *raw = _collect([hh, persons, named, *related.values()], small)
-    persons_done = _by_household(persons_done)
+    hh_done, persons_done, named_done, *raw = _collect([hh, frames["persons"], named, *related.values()], small)
+    persons_done = _by_household(persons_done, hh_done)
     link = (
         persons_done.lazy()
         .select("person_id", P, pl.col(H).alias("__ph"), pl.col("household_id").alias("__phs"))
@@ -149,18 +147,26 @@ def _constants(pf: pl.DataFrame, households: pl.DataFrame) -> pl.DataFrame:
     return pf.select(same).head(1)
 
 
-def _by_household(persons: pl.DataFrame) -> pl.DataFrame:
-    """Members grouped by household, flagged sorted, with their dense keys ``__p`` in that order.
+def _by_household(persons: pl.DataFrame, households: pl.DataFrame) -> pl.DataFrame:
+    """Members with their household's key ``__h``, grouped by household and flagged sorted, and
+    their own keys ``__p`` in that order.
 
     Every per-household aggregation over members then groups sorted keys instead of hashing a
-    million people. Registers list a household's members together and in the households' order,
-    so the sort is usually a check; otherwise a stable sort (input order kept within a household).
+    million people. Registers list a household's members together and in the households' order:
+    then a member's household is simply the number of its run, found without a join. Otherwise
+    the households are joined and the members stably sorted (input order kept within one).
     """
-    keys = persons[H]
-    if keys.is_sorted(nulls_last=False):
-        persons = persons.with_columns(keys.set_sorted())
+    ids = persons["household_id"]
+    runs = ids.rle().struct.field("value")
+    if runs.len() == households.height and runs.equals(households["household_id"]):
+        persons = persons.with_columns(ids.rle_id().cast(pl.UInt32).set_sorted().alias(H))
     else:
-        persons = persons.sort(H, maintain_order=True, nulls_last=False)
+        keys = households.lazy().select("household_id", H)
+        persons = persons.lazy().join(keys, on="household_id", how="left", maintain_order="left").collect()
+        if persons[H].is_sorted(nulls_last=False):
+            persons = persons.with_columns(persons[H].set_sorted())
+        else:
+            persons = persons.sort(H, maintain_order=True, nulls_last=False)
     return persons.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(P))
 
 
