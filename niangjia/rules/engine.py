@@ -59,21 +59,24 @@ def _collect(frames: Sequence[pl.LazyFrame], small: bool) -> list[pl.DataFrame]:
 _KEYS = {"household_id", "person_id", "region_code", "relation", "archive_level"}
 
 
-def _link(frame: pl.DataFrame, link: pl.LazyFrame, ids: pl.LazyFrame) -> pl.LazyFrame:
+def _link(frame: pl.DataFrame, link: pl.LazyFrame, ids: pl.LazyFrame | None) -> pl.LazyFrame:
     """Give related rows their person (``__p``) and household (``__h``) keys, and the household
     id of their person where they name none.
 
     A column that is empty in the whole table (events recorded against persons only, documents
-    against households only) is not joined on: half the joins of a typical extract.
+    against households only) is not joined on: half the joins of a typical extract. Without
+    ``ids`` the rows get no household key (documents: matched by household id where read).
     """
     lf = frame.lazy()
     by_person = frame["person_id"].null_count() < frame.height
-    by_household = frame["household_id"].null_count() < frame.height
+    by_household = ids is not None and frame["household_id"].null_count() < frame.height
     if by_person:
         lf = lf.join(link, on="person_id", how="left")
     else:
         lf = lf.with_columns(pl.lit(None, pl.UInt32).alias(P), pl.lit(None, pl.UInt32).alias("__ph"))
         lf = lf.with_columns(pl.lit(None, pl.String).alias("__phs"))
+    if ids is None:
+        return lf.with_columns(pl.coalesce("household_id", "__phs").alias("household_id")).drop("__ph", "__phs")
     if by_household:
         lf = lf.join(ids, on="household_id", how="left")
     else:
@@ -110,7 +113,9 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
     )
     ids = hh_done.lazy().select("household_id", pl.col(H).alias("__oh"))
     loaded = dict(zip(related, raw, strict=True))
-    linked = {name: _link(frame, link, ids) for name, frame in loaded.items()}
+    # Documents are read for the eligible and possibly rows only, a few thousand: they are matched
+    # to them by household id there (related.documents), not keyed here for the whole registry.
+    linked = {name: _link(frame, link, None if name == "documents" else ids) for name, frame in loaded.items()}
     settled = (
         loaded["payments"].lazy().select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))
     )

@@ -102,9 +102,10 @@ def _cheap_reads_household(plan: Plan) -> bool:
 def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors: F) -> tuple[F, str]:
     """The related rows to aggregate, and the key they group by.
 
-    Members (the big table) are cut down to the survivors' households first; events, payments
-    and documents are small next to the entities, so they are grouped whole and the left join
-    onto the survivors keeps what is needed.
+    Members are grouped whole (sorted by household, that is cheaper than cutting them first)
+    unless their formulas read household columns, which only the survivors' households bring;
+    events and payments are small next to the entities, so they are grouped whole and the left
+    join onto the survivors keeps what is needed; documents are matched to the survivors.
     """
     if relation == "members":
         src = frames["persons"]
@@ -120,16 +121,25 @@ def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors:
         stages = cached(plan, "member_lets", lambda: [[t.expr.alias(n)] for n, t in plan.member_lets])
         return staged(src, stages), H
     person = plan.policy.entity == "person"
-    src = frames[relation]
-    if relation == "documents" and person:
-        # A document filed for the whole household (no person) is on file for each member; only
-        # the (few) entities asking are expanded, not every member of the registry.
-        shared = src.filter(pl.col("person_id").is_null()).drop(P).join(survivors.select(H, P), on=H)
-        own = src.filter(pl.col(P).is_not_null()).join(survivors.select(P), on=P, how="semi")
-        src = pl.concat([own, shared], how="diagonal")
-    elif relation == "documents":
-        src = src.join(survivors.select(H), on=H, how="semi")
-    return src, P if person else H
+    if relation == "documents":
+        return _documents(frames["documents"], survivors, person), P if person else H
+    return frames[relation], P if person else H
+
+
+def _documents(documents: F, entities: F, person: bool) -> F:
+    """The documents on file for ``entities``, with the key they group by.
+
+    A document names its household, or its person (whose household prepare filled in). It is
+    matched by household id as written: it is read for the few entities asking, never keyed for
+    the whole registry. A document filed for the whole household (no person) is on file for each
+    of its members.
+    """
+    if not person:
+        return documents.join(entities.select("household_id", H), on="household_id")
+    own = documents.filter(pl.col(P).is_not_null()).join(entities.select(P), on=P, how="semi")
+    listed = entities.filter(pl.col(H).is_not_null()).select("household_id", P)  # in a listed household
+    shared = documents.filter(pl.col("person_id").is_null()).drop(P).join(listed, on="household_id")
+    return pl.concat([own, shared], how="diagonal")
 
 
 def _agg_groups(plan: Plan, documents: bool) -> list[tuple[str, bool, str, list[pl.Expr], list[pl.Expr]]]:
