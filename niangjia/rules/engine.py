@@ -114,7 +114,7 @@ def prepare(tables: Tables, plans: Sequence[Plan], as_of: dt.date) -> dict[str, 
     ids = hh_done.lazy().select("household_id", pl.col(H).alias("__oh"))
     loaded = dict(zip(related, raw, strict=True))
     # Documents are read for the eligible and possibly rows only, a few thousand: they are matched
-    # to them by household id there (related.documents), not keyed here for the whole registry.
+    # to them by household id there (related._documents), not keyed here for the whole registry.
     linked = {name: _link(frame, link, None if name == "documents" else ids) for name, frame in loaded.items()}
     settled = (
         loaded["payments"].lazy().select("event_id").drop_nulls().unique().with_columns(pl.lit(True).alias("settled"))

@@ -19,12 +19,12 @@ from niangjia.rules.results import (
     _LIST,
     CODE_SEP,
     ELIGIBLE,
-    META,
     NOT_ELIGIBLE,
     POSSIBLY,
     SEP,
     STATUS,
     Reasons,
+    identity,
     result_schema,
 )
 from niangjia.rules.typed import Typed, round_fen
@@ -60,8 +60,7 @@ def _meta(plan: Plan) -> list[pl.Expr]:
 
 def _identity(plan: Plan, schema: Mapping[str, pl.DataType]) -> list[pl.Expr]:
     """Policy id, version and hashes, typed as in ``schema`` (the pack's Enums)."""
-    values = (plan.policy.id, plan.policy.version, plan.policy.content_hash, plan.policy.parameters_hash)
-    return [pl.lit(v, schema[c]).alias(c) for c, v in zip(META, values, strict=True)]
+    return [pl.lit(v, schema[c]).alias(c) for c, v in identity(plan.policy).items()]
 
 
 def _join(texts: Sequence[Any]) -> pl.Expr:

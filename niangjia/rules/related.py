@@ -108,16 +108,15 @@ def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors:
     join onto the survivors keeps what is needed; documents are matched to the survivors.
     """
     if relation == "members":
-        src = frames["persons"]
-        if not cached(plan, "members_read_household", lambda: _members_read_household(plan)):
-            pass  # all members, sorted by household: cheaper to group whole than to cut first
-        elif plan.policy.entity == "household":
-            # The survivors are households: one join both cuts the members and brings their columns.
-            cols = [c for c in frames["hh"].collect_schema().names() if c != "household_id"]
-            src = src.join(survivors.select(cols), on=H, how="inner")
-        else:
-            mine = src.join(survivors.select(H), on=H, how="semi")
-            src = mine.join(frames["hh"].drop("household_id"), on=H, how="left")
+        src = frames["persons"]  # all of them: sorted by household, grouped whole
+        if cached(plan, "members_read_household", lambda: _members_read_household(plan)):
+            if plan.policy.entity == "household":
+                # The survivors are households: one join both cuts the members and brings their columns.
+                cols = [c for c in frames["hh"].collect_schema().names() if c != "household_id"]
+                src = src.join(survivors.select(cols), on=H, how="inner")
+            else:
+                mine = src.join(survivors.select(H), on=H, how="semi")
+                src = mine.join(frames["hh"].drop("household_id"), on=H, how="left")
         stages = cached(plan, "member_lets", lambda: [[t.expr.alias(n)] for n, t in plan.member_lets])
         return staged(src, stages), H
     person = plan.policy.entity == "person"
@@ -127,7 +126,7 @@ def _relation_source(plan: Plan, frames: dict[str, F], relation: str, survivors:
 
 
 def _documents(documents: F, entities: F, person: bool) -> F:
-    """The documents on file for ``entities``, with the key they group by.
+    """The documents on file for ``entities``, keyed by their household (``__h``) or person (``__p``).
 
     A document names its household, or its person (whose household prepare filled in). It is
     matched by household id as written: it is read for the few entities asking, never keyed for

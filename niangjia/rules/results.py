@@ -37,11 +37,17 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def identity(policy: Policy) -> dict[str, str]:
+    """The values of the :data:`META` columns on each of ``policy``'s rows."""
+    return {c: str(getattr(policy, a)) for c, a in zip(META, _META_ATTRS, strict=True)}
+
+
 def result_schema(policies: Iterable[Policy]) -> dict[str, pl.DataType]:
     """:data:`RESULT_SCHEMA` with the policy columns, level and level label as Enums of these
     policies' values (sorted)."""
     policies = list(policies)
-    enums = {c: pl.Enum(sorted({str(getattr(p, a)) for p in policies})) for c, a in zip(META, _META_ATTRS, strict=True)}
+    values = [identity(p) for p in policies]
+    enums = {c: pl.Enum(sorted({v[c] for v in values})) for c in META}
     levels = [level for p in policies for level in p.levels]
     enums["level"] = pl.Enum(sorted({level.id for level in levels}))
     enums["level_label"] = pl.Enum(sorted({level.label for level in levels}))
