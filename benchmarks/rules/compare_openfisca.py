@@ -167,6 +167,8 @@ def main() -> None:
             screen_household(pack, tables, hid, AS_OF)
             lat.append((time.perf_counter() - t) * 1000)
         own = {hid: _household_rows(tables, hid) for hid in hids}
+        records = {name: f.to_dicts() for name, f in own[hids[0]].items() if f is not None}
+        screen_records(pack, records, AS_OF)  # one untimed call, as on the OpenFisca side
         time.sleep(0.5)  # let Polars' worker threads go idle (2 cores)
         for hid in hids:  # the household's rows in hand, as OpenFisca gets them: frames → records → results
             t = time.perf_counter()

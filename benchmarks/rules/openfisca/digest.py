@@ -15,20 +15,12 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
-from openfisca_core.entities import build_entity
 from openfisca_core.parameters import ParameterNode
 from openfisca_core.periods import MONTH
-from openfisca_core.simulations import SimulationBuilder
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
+from openfisca_xian.entities import Household, Person, declare  # the native package's entities
 
-Person = build_entity(key="person", plural="persons", label="人员", is_person=True)
-Household = build_entity(
-    key="household",
-    plural="households",
-    label="家庭",
-    roles=[{"key": "member", "plural": "members", "label": "成员"}],
-)
 NOT, YES, MAYBE = 0, 1, 2  # status codes
 UNKNOWN_DAYS = -1  # "no such event/payment"
 
@@ -259,12 +251,7 @@ def simulate(tbs: TaxBenefitSystem, hh: pl.DataFrame, persons: pl.DataFrame, as_
     period = f"{as_of.year}-{as_of.month:02d}"
     persons = persons.sort("household_id")
     hh = hh.sort("household_id")
-    builder = SimulationBuilder()
-    builder.create_entities(tbs)
-    builder.declare_person_entity("person", persons["person_id"].to_list())
-    group = builder.declare_entity("household", hh["household_id"].to_list())
-    builder.join_with_persons(group, persons["household_id"].to_list(), ["member"] * persons.height)
-    sim = builder.build(tbs)
+    sim = declare(tbs, hh["household_id"].to_list(), persons["person_id"].to_list(), persons["household_id"].to_list())
     for name in HH_VARS:
         sim.set_input(name, period, hh[name].to_numpy())
     in_season = as_of.month >= 11 or as_of.month <= 2

@@ -40,6 +40,7 @@ from openfisca_core.indexed_enums import Enum
 from openfisca_core.periods import Period
 from openfisca_core.simulations import Simulation, SimulationBuilder
 from openfisca_xian import XianTaxBenefitSystem
+from openfisca_xian.entities import declare
 
 
 @dataclass(frozen=True)
@@ -135,12 +136,7 @@ def load(tbs: XianTaxBenefitSystem, tables: dict[str, pl.DataFrame]) -> tuple[Si
     household and person frames in simulation order."""
     hh = tables["households"].sort("household_id")
     persons = tables["persons"].join(hh.select("household_id"), on="household_id", how="semi").sort("household_id")
-    builder = SimulationBuilder()
-    builder.create_entities(tbs)
-    builder.declare_person_entity("person", persons["person_id"].to_list())
-    group = builder.declare_entity("household", hh["household_id"].to_list())
-    builder.join_with_persons(group, persons["household_id"].to_list(), ["member"] * persons.height)
-    sim = builder.build(tbs)
+    sim = declare(tbs, hh["household_id"].to_list(), persons["person_id"].to_list(), persons["household_id"].to_list())
 
     for name, frame in [*((n, hh) for n in HOUSEHOLD_FACTS), *((n, persons) for n in PERSON_FACTS)]:
         column, default = frame[name], tbs.variables[name].default_value
