@@ -120,9 +120,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lock an account after this many consecutive failed logins, for this many minutes.
-LOGIN_MAX_FAILURES = 5
-LOGIN_LOCKOUT_MINUTES = 15
+# Login throttling (docs/operations.md, "Logins"): failed attempts count for LOGIN_WINDOW_MINUTES.
+# An address that failed this often on one account (since its last success there) must wait before
+# trying that account again; other addresses are not affected, so nobody can lock a cadre out.
+LOGIN_ACCOUNT_FREE_FAILURES = 5
+# An address that failed this often on any accounts must wait before trying any account
+# (raise it if many staff share one address, e.g. an office behind NAT).
+LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("NIANGJIA_LOGIN_ADDRESS_FREE_FAILURES", "10"))
+# The first wait; it doubles with each further failure, up to the window.
+LOGIN_DELAY_SECONDS = 60
+LOGIN_WINDOW_MINUTES = 60
 
 # Idle sessions expire after 30 minutes; every request renews the window.
 SESSION_COOKIE_AGE = 30 * 60

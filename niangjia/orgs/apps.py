@@ -16,7 +16,10 @@ class OrgsConfig(AppConfig):
                 "orgs.staff.change": "修改工作人员",
                 "orgs.staff.login": "登录",
                 "orgs.staff.login_failed": "登录失败",
+                # No longer written (accounts are not locked, addresses are throttled); kept for old entries.
                 "orgs.staff.locked": "账号锁定",
+                "orgs.staff.login_throttled": "登录限流",
+                "orgs.staff.unlock": "解除登录限制",
                 "orgs.token.create": "创建接口令牌",
             }
         )

@@ -1,4 +1,4 @@
-"""Areas (GB/T 2260), the union organization tree, staff users and API tokens."""
+"""Areas (GB/T 2260), the union organization tree, staff users, API tokens and login attempts."""
 
 from __future__ import annotations
 
@@ -73,8 +73,6 @@ class StaffUser(AbstractUser):
         UnionOrg, verbose_name="所属组织", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     display_name = models.CharField("姓名", max_length=64, blank=True)
-    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
     scope = ScopeSpec(org="org")
 
@@ -107,3 +105,29 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginAttempt(models.Model):
+    """One password check at the login form, kept for throttling (see `staff_authenticate`).
+
+    The username is stored as a keyed digest, of existing and unknown accounts alike: the table
+    says nothing about which accounts exist, nor keeps a password typed into the wrong field.
+    Rows older than `LOGIN_WINDOW_MINUTES` are pruned as new attempts arrive.
+    """
+
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    username_digest = models.CharField("用户名摘要", max_length=64)
+    at = models.DateTimeField("时间")
+    ok = models.BooleanField("成功", default=False)
+
+    class Meta:
+        verbose_name = "登录尝试"
+        verbose_name_plural = "登录尝试"
+        indexes = [
+            models.Index(fields=["ip", "at"], name="orgs_login_ip_at"),
+            models.Index(fields=["username_digest", "at"], name="orgs_login_user_at"),
+            models.Index(fields=["at"], name="orgs_login_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ip} {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else 'failed'}"

@@ -16,7 +16,7 @@ from niangjia.core.scoping import Action, require_action
 from niangjia.core.selectors import audit_search
 from niangjia.orgs import selectors as org_selectors
 from niangjia.orgs.auth import staff_of
-from niangjia.orgs.services import LoginRefused, staff_authenticate
+from niangjia.orgs.services import LoginRefused, LoginThrottled, staff_authenticate
 from niangjia.web import home
 from niangjia.web.forms import AuditSearchForm, LoginForm
 
@@ -26,6 +26,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Show the login form; sign the user in, or say why not."""
     form = LoginForm(request.POST or None)
     error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = staff_authenticate(
@@ -33,13 +34,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         except LoginRefused as refused:
             error = str(refused)
+            status = 429 if isinstance(refused, LoginThrottled) else 400
         else:
             login(request, user)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 target = ""
             return redirect(target or "web:home")
-    return render(request, "web/login.html", {"form": form, "error": error}, status=400 if error else 200)
+    return render(request, "web/login.html", {"form": form, "error": error}, status=status)
 
 
 @require_POST
