@@ -18,6 +18,7 @@ from niangjia.core.models import AuditEntry
 _ACTIONS: dict[str, str] = {
     "core.reveal": "查看敏感信息",
     "core.export": "导出数据",
+    "core.identifier_search": "按证件号或手机号查找",
 }
 
 

@@ -43,7 +43,11 @@ class AuditEntry(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # Counting a user's disclosures in the last hour (core/disclosure.py).
+            models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

@@ -30,13 +30,15 @@ class Action(enum.StrEnum):
     CHANGE = "change"
     EXPORT = "export"
     REVEAL = "reveal"
+    # Income, health, disability and what is derived from them (screening reasons, levels, hints).
+    SENSITIVE = "sensitive"
     AUDIT = "audit"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CITY_ADMIN: frozenset(Action),
     Role.DISTRICT_STAFF: frozenset(Action),
-    Role.CADRE: frozenset({Action.VIEW, Action.CHANGE, Action.REVEAL}),
+    Role.CADRE: frozenset({Action.VIEW, Action.CHANGE, Action.REVEAL, Action.SENSITIVE}),
     Role.ENTERPRISE_CHAIR: frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}),
     Role.LEADER: frozenset({Action.VIEW}),
 }
@@ -46,6 +48,7 @@ ACTION_LABELS = {
     Action.CHANGE: "修改",
     Action.EXPORT: "导出",
     Action.REVEAL: "查看完整敏感信息",
+    Action.SENSITIVE: "查看收入、健康等家庭情况",
     Action.AUDIT: "查询审计记录",
 }
 

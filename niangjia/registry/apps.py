@@ -20,6 +20,10 @@ class RegistryConfig(AppConfig):
                 "registry.household.create": "新建家庭",
                 "registry.household.change": "修改家庭情况",
                 "registry.member.change": "修改家庭成员",
+                "registry.worker.found_elsewhere": "得知证件号已由其他工会登记",
+                "registry.transfer.request": "提交职工调动申请",
+                "registry.transfer.approve": "同意职工调入",
+                "registry.transfer.reject": "退回职工调动申请",
                 "registry.import": "导入名册",
                 "registry.keys.rotate": "轮换加密密钥",
             }

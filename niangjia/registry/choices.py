@@ -172,3 +172,11 @@ class Severity(models.IntegerChoices):
     ORDINARY = 1, "一般"
     SERIOUS = 2, "严重"
     VERY_SERIOUS = 3, "特别严重"
+
+
+class TransferStatus(models.TextChoices):
+    """Where a request to move a worker registered by another union stands."""
+
+    PENDING = "pending", "待确认"
+    APPROVED = "approved", "已同意"
+    REJECTED = "rejected", "已退回"

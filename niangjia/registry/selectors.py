@@ -24,6 +24,7 @@ from niangjia.registry.models import (
     Household,
     HouseholdMember,
     Worker,
+    WorkerTransfer,
 )
 
 PAGE_SIZE = 50
@@ -181,6 +182,23 @@ def _search_condition(text: str) -> Q:
     return Q(name__startswith=text) if len(text) < 3 else Q(name__contains=text)
 
 
+def identifier_kind(q: str) -> str | None:
+    """ "id_number" or "phone" when `q` is a whole ID or phone number (a search that discloses), else None."""
+    compact = _SEPARATORS.sub("", q.strip())
+    if len(compact) == 4 or not compact or not _DIGITS.match(compact):
+        return None
+    try:
+        validate_id_number(compact)
+        return "id_number"
+    except ValidationError:
+        pass
+    try:
+        normalize_phone(q.strip())
+        return "phone"
+    except ValidationError:
+        return None
+
+
 def _identifier_condition(text: str, compact: str) -> Q:
     try:
         return Q(id_number_hash=id_digest(validate_id_number(compact)))
@@ -207,11 +225,11 @@ def household_of(*, worker: Worker) -> Household | None:
 
 
 def household_get(*, user: StaffUser, pk: int) -> dict[str, Any]:
-    """A household in scope: members, and the sensitive facts only for roles that may reveal."""
+    """A household in scope: members, and the sensitive facts only for roles allowed them."""
     household = restrict(Household.objects.select_related("area", "org"), user).filter(pk=pk).first()
     if household is None:
         raise Http404
-    sensitive = allows(user, Action.REVEAL)
+    sensitive = allows(user, Action.SENSITIVE)
     members = HouseholdMember.objects.filter(household=household).select_related("worker").order_by("id")
     if sensitive:
         members = members.select_related("circumstances")
@@ -237,3 +255,23 @@ def member_get(*, user: StaffUser, pk: int, action: Action = Action.VIEW) -> Hou
     if member is None:
         raise Http404
     return member
+
+
+def transfers_to_decide(*, user: StaffUser, limit: int = PAGE_SIZE) -> list[WorkerTransfer]:
+    """Pending transfers of workers whose records the user's union holds, oldest first."""
+    qs = restrict(WorkerTransfer.objects.filter(status="pending"), user, Action.CHANGE)
+    return list(qs.select_related("worker", "to_enterprise", "requested_by__org").order_by("id")[:limit])
+
+
+def transfers_requested(*, user: StaffUser, limit: int = PAGE_SIZE) -> list[WorkerTransfer]:
+    """The transfers the user asked for, newest first (the user's own records: no worker data)."""
+    qs = WorkerTransfer.objects.filter(requested_by_id=user.pk).select_related("to_enterprise")
+    return list(qs.order_by("-id")[:limit])
+
+
+def transfer_get(*, user: StaffUser, pk: int, action: Action = Action.CHANGE) -> WorkerTransfer:
+    """One transfer the user's union decides, or 404."""
+    transfer = restrict(WorkerTransfer.objects.select_related("worker", "from_org"), user, action).filter(pk=pk).first()
+    if transfer is None:
+        raise Http404
+    return transfer

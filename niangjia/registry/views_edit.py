@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from niangjia.core.disclosure import DisclosureLimitReached
 from niangjia.core.scoping import Action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
@@ -27,10 +29,13 @@ from niangjia.registry.models import HouseholdCircumstances, MemberCircumstances
 from niangjia.registry.selectors import area_prefix
 from niangjia.registry.services import (
     WorkerData,
+    WorkerRegisteredElsewhere,
     household_create,
     household_facts_update,
     member_add,
     member_facts_update,
+    transfer_decide,
+    transfer_request,
     worker_register,
 )
 
@@ -49,13 +54,17 @@ def worker_register_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_of(request)
     enterprise = selectors.enterprise_get(user=user, pk=pk, action=Action.CHANGE)
     form = WorkerRegisterForm(request.POST or None)
+    elsewhere = False
     if request.method == "POST" and form.is_valid():
         try:
             worker, created, changes = worker_register(
                 actor=user, data=WorkerData(enterprise=enterprise, **form.cleaned_data)
             )
+        except DisclosureLimitReached as limit:
+            form.add_error("id_number", str(limit))
         except ValidationError as error:
             _form_errors(form, error)
+            elsewhere = isinstance(error, WorkerRegisteredElsewhere)
         else:
             if created:
                 messages.success(request, f"已登记职工 {worker.name}。")
@@ -63,7 +72,58 @@ def worker_register_view(request: HttpRequest, pk: int) -> HttpResponse:
                 what = "、".join(sorted(changes)) or "无变化"
                 messages.info(request, f"该身份证号已在名册中（{worker.name}），已更新：{what}。")
             return redirect("registry:worker_detail", pk=worker.pk)
-    return render(request, "registry/worker_register.html", {"form": form, "enterprise": enterprise})
+    context = {"form": form, "enterprise": enterprise, "elsewhere": elsewhere}
+    return render(request, "registry/worker_register.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def transfer_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the union holding a worker's record to let the worker move to this enterprise."""
+    user = staff_of(request)
+    enterprise = selectors.enterprise_get(user=user, pk=pk, action=Action.CHANGE)
+    form = WorkerRegisterForm(request.POST)
+    if form.is_valid():
+        try:
+            transfer_request(actor=user, data=WorkerData(enterprise=enterprise, **form.cleaned_data))
+        except DisclosureLimitReached as limit:
+            form.add_error("id_number", str(limit))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "调动申请已提交，原负责工会确认后，该职工即转入本单位。")
+            return redirect("registry:transfers")
+    context = {"form": form, "enterprise": enterprise, "elsewhere": False}
+    return render(request, "registry/worker_register.html", context, status=422)
+
+
+@login_required
+def transfer_list_view(request: HttpRequest) -> HttpResponse:
+    """Transfers waiting for the user's decision, and the ones the user asked for."""
+    user = staff_of(request)
+    context = {
+        "incoming": selectors.transfers_to_decide(user=user),
+        "outgoing": selectors.transfers_requested(user=user),
+    }
+    return render(request, "registry/transfers.html", context)
+
+
+@login_required
+@require_POST
+def transfer_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject one pending transfer (the union holding the record)."""
+    user = staff_of(request)
+    transfer = selectors.transfer_get(user=user, pk=pk)
+    try:
+        transfer_decide(
+            actor=user, transfer=transfer, approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已处理 {transfer.worker.name} 的调动申请。")
+    return redirect("registry:transfers")
 
 
 @login_required

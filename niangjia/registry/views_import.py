@@ -81,6 +81,7 @@ def _run(request: HttpRequest, folder: Path, meta: dict[str, Any], *, dry_run: b
     return import_file(
         kind=meta["kind"], path=folder / meta["stored"], user=staff_of(request),
         dry_run=dry_run, good_rows_only=meta["good_rows_only"], file_label=meta["name"],
+        disclosed=meta.get("preview", {}).get("found_elsewhere", []),
     )  # fmt: skip
 
 

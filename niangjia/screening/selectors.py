@@ -1,4 +1,9 @@
-"""Reads of screening results: the cadre's work list, and one household's outcomes."""
+"""Reads of screening results: the cadre's work list, and one household's outcomes.
+
+Outcomes are derived from income, health and disability, so a household's outcomes and
+reasons are for roles with `Action.SENSITIVE`; the others get counts and amounts, with
+counts under `SMALL_COUNT` withheld (a count of 1 in a small enterprise names a person).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, Sum
 
-from niangjia.core.scoping import Action, restrict
+from niangjia.core.scoping import Action, allows, require_action, restrict
 from niangjia.orgs.models import StaffUser
 from niangjia.registry.selectors import area_prefix
 from niangjia.screening.choices import Outcome
 from niangjia.screening.models import ScreeningResult, ScreeningRun
 
 PAGE_SIZE = 50
+SMALL_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,8 @@ def worklist_queryset(*, user: StaffUser, filters: WorklistFilter) -> QuerySet[S
 def worklist(
     *, user: StaffUser, filters: WorklistFilter, after_id: int | None = None, limit: int = PAGE_SIZE
 ) -> list[ScreeningResult]:
-    """One keyset page of the work list, with each household's head."""
+    """One keyset page of the work list, with each household's head (roles that may see sensitive facts)."""
+    require_action(user, Action.SENSITIVE)
     qs = worklist_queryset(user=user, filters=filters)
     if after_id:
         qs = qs.filter(id__lt=after_id)
@@ -60,11 +67,21 @@ def _attach_heads(rows: list[ScreeningResult]) -> None:
 
 
 def worklist_summary(*, user: StaffUser, filters: WorklistFilter) -> list[dict[str, object]]:
-    """Per policy and outcome: how many and how much, within the user's scope."""
+    """Per policy and outcome: how many and how much, within the user's scope.
+
+    For roles without `Action.SENSITIVE`, a count under SMALL_COUNT and its amount are
+    withheld (`n` and `total` None, `few` True).
+    """
     qs = worklist_queryset(user=user, filters=filters)
-    return list(
+    rows = list(
         qs.values("policy_id", "status").annotate(n=Count("id"), total=Sum("amount")).order_by("policy_id", "status")
     )
+    if allows(user, Action.SENSITIVE):
+        return rows
+    for row in rows:
+        if row["n"] < SMALL_COUNT:
+            row.update(n=None, total=None, few=True)
+    return rows
 
 
 def latest_runs(*, limit: int = 10) -> list[ScreeningRun]:

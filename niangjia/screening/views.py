@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from niangjia.core.roles import Role
+from niangjia.core.scoping import Action, allows, require_action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors as registry_selectors
 from niangjia.registry.selectors import area_prefix
@@ -28,7 +29,12 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
         policy_id=request.GET.get("policy", ""), status=request.GET.get("status", ""), area=request.GET.get("area", "")
     )
     after = request.GET.get("after", "")
-    rows = selectors.worklist(user=user, filters=filters, after_id=int(after) if after.isdigit() else None)
+    sensitive = allows(user, Action.SENSITIVE)
+    rows = (
+        selectors.worklist(user=user, filters=filters, after_id=int(after) if after.isdigit() else None)
+        if sensitive
+        else []
+    )
     policies = current_policies()
     names = policy_names(policies)
     units = {p.id: ("人" if p.entity == "person" else "户") for p in policies}
@@ -41,6 +47,7 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
         next_query = more.urlencode()
     context = {
         "rows": rows,
+        "sensitive": sensitive,
         "names": names,
         "units": units,
         "filters": filters,
@@ -74,6 +81,7 @@ def household_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Every policy's outcome for one household, evaluated now, with why and how to qualify."""
     user = staff_of(request)
     data = registry_selectors.household_get(user=user, pk=pk)
+    require_action(user, Action.SENSITIVE)
     outcomes = household_evaluate(household_id=pk, as_of=timezone.localdate())
     names = policy_names(current_policies())
     members = {str(m.pk): m.name for m in data["members"]}

@@ -96,7 +96,14 @@ def _member_row(household: Household, row: Row, run: ImportRun) -> None:
     try:
         member = existing_member(household.pk, row.values)
         if member is not None and member.household_id != household.pk:
-            run.reject(row, "id_number", "该成员已登记在另一个家庭中，不能重复登记。")
+            if run.ctx.changeable(HouseholdMember.objects.filter(pk=member.pk)).exists():
+                run.reject(row, "id_number", "该成员已登记在另一个家庭中，不能重复登记。")
+            else:
+                run.found_elsewhere(
+                    row,
+                    f"member:{member.pk}",
+                    reason="该成员已由其他工会登记在另一个家庭中，不能重复登记；如号码有误，请核对身份证。",
+                )
             _settle_late(row, run)
             return
         if member is None:

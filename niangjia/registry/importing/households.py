@@ -96,10 +96,11 @@ def _resolve(groups: list[Group], run: ImportRun) -> None:
                   .values_list("pk", flat=True))  # fmt: skip
     for digest, group in digests.items():
         head = heads.get(digest)
-        if head is None:
-            reason = "该户主尚未登记为职工，请先导入职工名册（户主须是已登记的职工）。"
-        elif head.pk not in allowed:
-            reason = "该户主不在您的管辖范围内，不能导入其家庭。"
+        if head is None or head.pk not in allowed:
+            # One answer for "not on file" and "held by another union": no existence oracle.
+            reason = (
+                "在您管辖的职工中没有找到该户主，请先导入职工名册（户主须是您管辖范围内已登记的职工），或核对身份证号。"
+            )
         else:
             group.head = head
             continue

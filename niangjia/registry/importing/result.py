@@ -40,6 +40,9 @@ class ImportResult:
     committed: bool = False
     ignored_headers: list[str] = field(default_factory=list)
     extra: dict[str, int] = field(default_factory=dict)
+    # Workers another union holds whose ID numbers rows gave: told to the importer as a
+    # disclosure (budgeted, audited once per upload: the confirming run does not count them again).
+    found_elsewhere: list[str] = field(default_factory=list)
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from niangjia.registry.importing.context import ImportContext
-from niangjia.registry.importing.result import ImportResult
+from niangjia.registry.importing.result import ImportFileError, ImportResult
 from niangjia.registry.importing.rows import Header, Row
 
 CHUNK_ROWS = 2000
+ELSEWHERE = (
+    "该身份证号的职工已由其他工会登记。如其已到本单位工作，请在“调动申请”中提交申请，"
+    "原负责工会确认后即转入；如号码有误，请核对身份证。"
+)
 
 
 @dataclass
@@ -22,6 +26,10 @@ class ImportRun:
     good_rows_only: bool
     canonical: dict[str, str] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)
+    # How many more "registered by another union" answers the importer may get (None: no limit),
+    # and the workers already told in this upload's preview.
+    disclosures_left: int | None = None
+    disclosed: frozenset[str] = frozenset()
 
     @property
     def writing(self) -> bool:
@@ -43,6 +51,22 @@ class ImportRun:
             return True
         self.reject(row, key, f"与第 {first} 行的{what}重复，同一{what}只能出现一次，请删除或合并重复行。")
         return False
+
+    def found_elsewhere(self, row: Row, record: str, key: str = "id_number", reason: str = "") -> None:
+        """Reject a row naming a record another union holds (`record`: "worker:12", "member:7").
+
+        Telling the importer so is a disclosure: it counts against the hourly budget, once per
+        record and upload, and the whole file is refused when the budget runs out.
+        """
+        found = self.result.found_elsewhere
+        if record not in self.disclosed and record not in found:
+            found.append(record)
+            if self.disclosures_left is not None and len(found) > self.disclosures_left:
+                raise ImportFileError(
+                    "文件中已由其他工会登记的身份证号过多，超过每小时可核对的次数。"
+                    "请先核对这些人员的身份证号，或稍后分批导入；如确有工作需要，请联系区县总工会。"
+                )
+        self.reject(row, key, reason or ELSEWHERE)
 
     def settle(self, row: Row) -> bool:
         """Count the row and record its errors; return whether it is good."""

@@ -7,13 +7,14 @@ reported. A dry run reads and checks everything and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from niangjia.core.audit import audit_record
+from niangjia.core.disclosure import disclosures_left
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.importing.columns import KINDS
 from niangjia.registry.importing.context import ImportContext
@@ -46,13 +47,16 @@ def import_file(
     good_rows_only: bool = False,
     file_label: str = "",
     max_bytes: int | None = None,
+    disclosed: Iterable[str] = (),
 ) -> ImportResult:
     """Import `path` as `kind` ("enterprises", "workers" or "households") on behalf of `user`.
 
     `user=None` acts as the system (no scope limit, audited without actor); `org`
     is where records without a better owner go (default: the user's org).
     Raises ImportFileError when the file as a whole cannot be read, or is larger than
-    `max_bytes` (default: the upload limit NIANGJIA_IMPORT_MAX_BYTES).
+    `max_bytes` (default: the upload limit NIANGJIA_IMPORT_MAX_BYTES). Rows naming a person
+    another union holds are disclosures (`ImportRun.found_elsewhere`); `disclosed` lists those
+    already told in this upload's preview, so confirming does not count them again.
     """
     if kind not in KINDS:
         raise ImportFileError(f"未知的导入类型“{kind}”，应为 enterprises、workers 或 households。")
@@ -66,6 +70,7 @@ def import_file(
     run = ImportRun(
         ctx=ImportContext(user=user, org=org), result=result, header=header, commit=not dry_run,
         good_rows_only=good_rows_only, canonical={c.key: c.header for c in columns},
+        disclosures_left=None if user is None else disclosures_left(actor=user), disclosed=frozenset(disclosed),
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -79,7 +84,20 @@ def import_file(
             result.committed = True
     except _Rollback:
         pass
+    finally:
+        # Outside the import's transaction: a dry run or a refused file still told the importer.
+        _audit_found_elsewhere(user, result.found_elsewhere)
     return result
+
+
+def _audit_found_elsewhere(user: StaffUser | None, records: list[str]) -> None:
+    if user is None or not records:
+        return
+    with transaction.atomic():
+        for record in records:
+            audit_record(
+                actor=user, action="registry.worker.found_elsewhere", target_label="导入", new={"record": record}
+            )
 
 
 def _counted(rows: Iterator[Row], result: ImportResult) -> Iterator[Row]:

@@ -80,7 +80,7 @@ def _owner(row: Row, run: ImportRun, data: WorkerData, worker: Worker | None, al
     """The union a new worker is registered under; reject rows the user may not write."""
     if worker is not None:
         if worker.pk not in allowed:
-            run.reject(row, "id_number", "该身份证号的职工已由其他工会登记，超出您的管辖范围，请联系上级工会。")
+            run.found_elsewhere(row, f"worker:{worker.pk}")
         return None  # an existing worker keeps the union responsible for them
     owner = data.enterprise.org if data.enterprise is not None else run.ctx.fallback_org
     if owner is None:

@@ -7,11 +7,19 @@ from niangjia.registry.services.households import (
     member_add,
     member_facts_update,
 )
-from niangjia.registry.services.reveal import reveal
-from niangjia.registry.services.workers import WorkerData, worker_merge, worker_register, worker_update
+from niangjia.registry.services.reveal import reveal, worker_search
+from niangjia.registry.services.transfers import transfer_decide, transfer_request
+from niangjia.registry.services.workers import (
+    WorkerData,
+    WorkerRegisteredElsewhere,
+    worker_merge,
+    worker_register,
+    worker_update,
+)
 
 __all__ = [
     "WorkerData",
+    "WorkerRegisteredElsewhere",
     "enterprise_assign",
     "enterprise_create",
     "enterprise_update",
@@ -20,7 +28,10 @@ __all__ = [
     "member_add",
     "member_facts_update",
     "reveal",
+    "transfer_decide",
+    "transfer_request",
     "worker_merge",
     "worker_register",
+    "worker_search",
     "worker_update",
 ]

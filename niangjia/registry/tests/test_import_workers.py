@@ -253,7 +253,7 @@ def test_existing_worker_of_another_district_is_refused(tmp_path: Path, tree: Tr
 
     error = only_error(run(tmp_path, good_rows(1), tree))
 
-    assert error.column == "身份证号" and "超出您的管辖范围" in error.reason
+    assert error.column == "身份证号" and "已由其他工会登记" in error.reason and "调动申请" in error.reason
 
 
 def test_enterprise_by_uscc_column_and_unknown_enterprise(tmp_path: Path, tree: Tree, firms: Firms) -> None:
