@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 
 from niangjia.core.identifiers import validate_id_number, validate_uscc
+from niangjia.core.models import AuditEntry
 from niangjia.orgs.choices import OrgLevel
 from niangjia.orgs.demo import TreeSeed, tree_seed
 from niangjia.registry.choices import ArchiveLevel, EmploymentForm, Ownership, SizeClass
@@ -194,3 +195,21 @@ def test_worker_and_household_mix(demo: Demo) -> None:
     assert overdue.exists()
     assert MemberCircumstances.objects.filter(monthly_income=None).exists()
     assert set(ReceivedAid.objects.values_list("policy_id", flat=True)) >= {"warmth", "emergency_relief"}
+
+
+def test_demo_transfers_through_the_services(demo: Demo) -> None:
+    from niangjia.registry.demo_transfers import transfers_seed
+    from niangjia.registry.models import WorkerTransfer
+
+    out = io.StringIO()
+    with transaction.atomic():
+        transfers_seed(tree=demo.tree, seed=7, stdout=out)
+        statuses = Counter(WorkerTransfer.objects.values_list("status", flat=True))
+        moved = WorkerTransfer.objects.get(status="approved")
+        worker = Worker.objects.get(pk=moved.worker_id)
+        audited = AuditEntry.objects.filter(action="registry.transfer.request").count()
+        transaction.set_rollback(True)
+
+    assert statuses == {"approved": 1, "rejected": 1, "pending": 3}
+    assert worker.org_id == moved.to_org_id
+    assert audited == 5 and "职工调动申请：5 件" in out.getvalue()

@@ -40,9 +40,10 @@ class Command(BaseCommand):
     def _extensions(self) -> list[Any]:
         # Later parts add their demo data here, in dependency order.
         from niangjia.registry.demo import registry_seed
+        from niangjia.registry.demo_transfers import transfers_seed
         from niangjia.screening.demo import screening_seed
 
-        return [registry_seed, screening_seed]
+        return [registry_seed, transfers_seed, screening_seed]
 
     def _print_logins(self, logins: list[tuple[str, str, str]] | None) -> None:
         from niangjia.orgs.models import StaffUser
