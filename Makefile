@@ -28,7 +28,7 @@ $(STAMP_JS): package.json package-lock.json
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map niangjia/static_build/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js niangjia/static_build/vendor/htmx/
 	cp node_modules/echarts/dist/echarts.min.js niangjia/static_build/vendor/echarts/
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images niangjia/static_build/vendor/leaflet/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images niangjia/static_build/vendor/leaflet/
 	@touch $@
 
 assets: $(STAMP_JS)
@@ -44,10 +44,11 @@ demo: migrate
 	@$(NJ) db_worker --queue-name '*' >var/worker.log 2>&1 & echo $$! >var/worker.pid; \
 	$(NJ) screen --follow >var/follow.log 2>&1 & echo $$! >var/follow.pid; \
 	trap 'kill $$(cat var/worker.pid var/follow.pid) 2>/dev/null; rm -f var/worker.pid var/follow.pid' EXIT INT TERM; \
-	$(NJ) runserver --noreload $(HOST):$(PORT)
+	DEBUG=1 $(NJ) runserver --noreload $(HOST):$(PORT)
 
+# DEBUG is off unless asked for; the demo and the development server ask (never in production).
 serve: migrate
-	$(NJ) runserver $(HOST):$(PORT)
+	DEBUG=1 $(NJ) runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from niangjia.core.apidocs import docs_access
 from niangjia.orgs.services import token_authenticate
 
 
@@ -46,6 +47,7 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=docs_access,
 )
 
 

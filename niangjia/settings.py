@@ -1,11 +1,12 @@
 """Django settings for niangjia, read from the environment only.
 
-Every value has a safe development default; `NIANGJIA_ENV=production` turns the
-defaults strict (no debug, secure cookies, HSTS) so that `check --deploy` is clean.
+Every value has a safe development default (DEBUG is off unless set); `NIANGJIA_ENV=production` turns the
+defaults strict (secure cookies, HSTS, API docs behind login) so that `check --deploy` is clean.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -28,7 +29,8 @@ def _env_list(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = os.environ.get("NIANGJIA_ENV", "development") == "production"
-DEBUG = _env_bool("DEBUG", not PRODUCTION)
+# Off unless asked for (`make demo` and `make serve` set DEBUG=1): a debug page shows settings and tracebacks.
+DEBUG = _env_bool("DEBUG", False)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789"  # noqa: S105 - development only; production refuses to start without SECRET_KEY
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
@@ -41,6 +43,23 @@ NIANGJIA_POLICY_DIR = Path(os.environ.get("NIANGJIA_POLICY_DIR", PROJECT_DIR / "
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "niangjia.web.errors.csrf_failure"
+
+
+def _env_networks(name: str) -> list[str]:
+    entries = _env_list(name, "")
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {entry!r} is not an IP address or network") from exc
+    return entries
+
+
+# Proxies whose X-Forwarded-For and X-Request-ID are believed (IPs or CIDRs); empty: only REMOTE_ADDR counts.
+NIANGJIA_TRUSTED_PROXIES = _env_networks("NIANGJIA_TRUSTED_PROXIES")
+# The OpenAPI schema and docs pages (/api/docs, /api/openapi.json) without login.
+NIANGJIA_API_DOCS_PUBLIC = _env_bool("NIANGJIA_API_DOCS_PUBLIC", not PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -71,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "niangjia.core.middleware.RequestContextMiddleware",
+    "niangjia.web.errors.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "niangjia.urls"
@@ -149,6 +169,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # npm installs into node_modules; the build step copies the files we serve here.
 STATICFILES_DIRS = [BASE_DIR / "static_build"]
+# Development serves static files straight from the apps (with or without DEBUG); production from
+# `collectstatic`'s STATIC_ROOT, compressed and with hashed names.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,4 +1,4 @@
-"""Top-level URLs: the web pages of each app and the API."""
+"""Top-level URLs: the web pages of each app and the API, and the error pages."""
 
 from django.urls import include, path
 
@@ -11,3 +11,8 @@ urlpatterns = [
     path("screening/", include("niangjia.screening.urls")),
     path("", include("niangjia.web.urls")),
 ]
+
+# Chinese pages inside the site's layout (JSON under /api/); see niangjia/web/errors.py.
+handler403 = "niangjia.web.errors.permission_denied"
+handler404 = "niangjia.web.errors.page_not_found"
+handler500 = "niangjia.web.errors.server_error"
