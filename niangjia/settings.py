@@ -183,6 +183,15 @@ STORAGES = {
 # Uploads (import files hold personal data): never served by the web server; pruned by `niangjia prune_imports`.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 NIANGJIA_IMPORT_MAX_BYTES = int(os.environ.get("NIANGJIA_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Bounds on reading an import file, so no file can exhaust the server (docs/import.md, "Bounds"):
+# the first sheet's rows and columns (declared and actual), the xlsx's unpacked size and
+# per-part compression ratio, and the memory and seconds of the child process that parses it.
+NIANGJIA_IMPORT_MAX_ROWS = int(os.environ.get("NIANGJIA_IMPORT_MAX_ROWS", "200000"))
+NIANGJIA_IMPORT_MAX_COLUMNS = int(os.environ.get("NIANGJIA_IMPORT_MAX_COLUMNS", "200"))
+NIANGJIA_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("NIANGJIA_IMPORT_MAX_UNPACKED_BYTES", str(500 * 1024 * 1024)))
+NIANGJIA_IMPORT_MAX_RATIO = int(os.environ.get("NIANGJIA_IMPORT_MAX_RATIO", "100"))
+NIANGJIA_IMPORT_READER_MEMORY_BYTES = int(os.environ.get("NIANGJIA_IMPORT_READER_MEMORY_BYTES", str(1024 * 1024 * 1024)))
+NIANGJIA_IMPORT_READER_SECONDS = float(os.environ.get("NIANGJIA_IMPORT_READER_SECONDS", "120"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {

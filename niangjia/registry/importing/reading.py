@@ -1,8 +1,9 @@
 """Reading xlsx, xls and csv files row by row, with the row numbers Excel shows.
 
-Excel files are read with python-calamine directly, so each cell keeps the type
-Excel stored (a number stays a float: an ID number saved as a number is caught,
-never guessed). CSV files may be UTF-8 (with or without BOM) or GBK/GB18030.
+Excel files are read with python-calamine, in a child process (sandbox.py), so each
+cell keeps the type Excel stored (a number stays a float: an ID number saved as a
+number is caught, never guessed). CSV files may be UTF-8 (with or without BOM) or
+GBK/GB18030.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from typing import Any
 
 from django.conf import settings
 
+from niangjia.registry.importing.limits import ReadLimits, bounds_text, read_limits
 from niangjia.registry.importing.result import ImportFileError
+from niangjia.registry.importing.sandbox import excel_rows
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A CSV record (its line, or lines within quotes) longer than this is refused unparsed.
+MAX_CSV_RECORD_CHARS = 1 << 20
 
 
 def max_bytes() -> int:
@@ -51,31 +56,17 @@ def file_format(path: Path) -> str:
 
 
 def read_rows(path: Path, *, limit: int | None = None) -> Iterator[tuple[int, list[Any]]]:
-    """Yield (Excel row number, cells) for every row of the first sheet, or of the CSV."""
+    """Yield (Excel row number, cells) for every row of the first sheet, or of the CSV.
+
+    Reading is bounded (docs/import.md, "Bounds"): Excel files are read in a child process
+    under memory and time limits; CSV files line by line with bounded lines and rows.
+    """
     check_size(path.stat().st_size, limit)
     kind = file_format(path)
     if kind == "csv":
-        yield from _csv_rows(path)
+        yield from _csv_rows(path, read_limits())
     else:
-        yield from _excel_rows(path)
-
-
-def _excel_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from python_calamine import CalamineError, load_workbook
-
-    try:
-        workbook = load_workbook(str(path))
-        if not workbook.sheet_names:
-            raise ImportFileError("Excel 文件中没有工作表。")
-        sheet = workbook.get_sheet_by_index(0)
-        # iter_rows starts at row 1 even when the first rows are empty, so the
-        # position is the row number Excel shows.
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            yield number, list(cells)
-    except (CalamineError, ValueError, OSError) as exc:
-        if isinstance(exc, ImportFileError):
-            raise
-        raise ImportFileError(f"Excel 文件无法读取（{exc}）。请用 Excel 打开后另存为 .xlsx 再导入。") from exc
+        yield from excel_rows(path, kind=kind, limits=read_limits())
 
 
 def csv_encoding(path: Path) -> str:
@@ -97,10 +88,11 @@ def csv_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(path: Path, limits: ReadLimits) -> Iterator[tuple[int, list[Any]]]:
     encoding = csv_encoding(path)
     with path.open("rb") as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
+        lines = _BoundedLines(stream)
         try:
             sample = stream.read(8192)
             stream.seek(0)
@@ -108,11 +100,66 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
                 dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
             except csv.Error:
                 dialect = csv.excel
-            for number, cells in enumerate(csv.reader(stream, dialect), start=1):
-                yield number, list(cells)
+            for number, cells in enumerate(csv.reader(lines, dialect), start=1):
+                _check_csv_row(number, cells, limits)
+                lines.record_done()
+                yield number, cells
         except UnicodeDecodeError as exc:
             raise ImportFileError(
                 "CSV 文件的编码无法识别。请用 Excel 打开后另存为 .xlsx 或 UTF-8 的 CSV 再导入。"
             ) from exc
         except csv.Error as exc:
-            raise ImportFileError(f"CSV 文件格式有误（{exc}）。") from exc
+            raise ImportFileError(_csv_error_message(exc, lines.records + 1)) from exc
+
+
+class _BoundedLines:
+    """The lines of a CSV stream, refusing a record (one or more lines) longer than MAX_CSV_RECORD_CHARS.
+
+    csv.reader would otherwise take a line of any length into memory, and a line of ten
+    million commas into a list of ten million fields.
+    """
+
+    def __init__(self, stream: io.TextIOWrapper) -> None:
+        self.stream = stream
+        self.records = 0
+        self._used = 0
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(MAX_CSV_RECORD_CHARS + 1 - self._used)
+        if not line:
+            raise StopIteration
+        self._used += len(line)
+        if self._used > MAX_CSV_RECORD_CHARS:
+            raise ImportFileError(
+                f"CSV 文件第 {self.records + 1} 行过长（超过 {MAX_CSV_RECORD_CHARS:,} 个字符），"
+                "不像是正常的名册文件。请检查该行（是否有大量逗号或极长的内容），或用 Excel 打开后另存为 .xlsx 再导入。"
+            )
+        return line
+
+    def record_done(self) -> None:
+        self.records += 1
+        self._used = 0
+
+
+def _check_csv_row(number: int, cells: list[str], limits: ReadLimits) -> None:
+    if len(cells) > limits.max_columns:
+        raise ImportFileError(
+            f"CSV 文件第 {number} 行有 {len(cells)} 列，超过上限（{bounds_text(limits)}）。"
+            "请删除多余的空列（行末多余的逗号）后再导入。"
+        )
+    if number > limits.max_rows:
+        raise ImportFileError(
+            f"CSV 文件超过 {limits.max_rows} 行（{bounds_text(limits)}）。请把文件拆成几个较小的文件分别导入。"
+        )
+
+
+def _csv_error_message(exc: csv.Error, number: int) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"CSV 文件第 {number} 行有一个单元格超过 {csv.field_size_limit() // 1024} KB，"
+            "不像是正常的名册内容（常见原因是引号没有配对）。请检查该行后再导入。"
+        )
+    return f"CSV 文件第 {number} 行格式有误（{exc}）。"
