@@ -152,7 +152,7 @@ def _check_csv_row(number: int, cells: list[str], limits: ReadLimits) -> None:
         )
     if number > limits.max_rows:
         raise ImportFileError(
-            f"CSV 文件超过 {limits.max_rows} 行（{bounds_text(limits)}）。请把文件拆成几个较小的文件分别导入。"
+            f"CSV 文件超过 {limits.max_rows} 行的上限。请删除末尾多余的空行；行数确实很多时，请把文件拆成几个较小的文件分别导入。"
         )
 
 

@@ -260,7 +260,9 @@ def test_csv_with_more_rows_than_the_bound_is_refused(tmp_path: Path, tree: Tree
     path = tmp_path / "long.csv"
     path.write_text("\n".join(["姓名,身份证号"] + [f"甲{n},{person_id(n)}" for n in range(10)]), encoding="utf-8")
 
-    assert refusal(path, tree) == "CSV 文件超过 5 行（最多 5 行、200 列）。请把文件拆成几个较小的文件分别导入。"
+    assert refusal(path, tree) == (
+        "CSV 文件超过 5 行的上限。请删除末尾多余的空行；行数确实很多时，请把文件拆成几个较小的文件分别导入。"
+    )
 
 
 # --- the web upload ------------------------------------------------------------------------
