@@ -8,14 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from niangjia.api_errors import schema_error_details, schema_error_message
 from niangjia.core.apidocs import docs_access
+from niangjia.core.disclosure import DisclosureLimitReached
 from niangjia.orgs.services import token_authenticate
+from niangjia.registry.services.workers import WorkerRegisteredElsewhere
 
 
 class BearerToken(HttpBearer):
@@ -70,12 +74,21 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return _envelope(request, 422, "invalid", "提交的数据有误。", details)
+    first = next(iter(details.items()), None)
+    reason = f"：{first[1][0]}" if first and first[1] else "。"
+    return _envelope(request, 422, "invalid", f"提交的数据有误{reason}", details)
 
 
 @api.exception_handler(NinjaValidationError)
 def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _envelope(request, 422, "invalid", "提交的数据格式有误。", exc.errors)
+    details = schema_error_details(list(exc.errors))
+    return _envelope(request, 422, "invalid", schema_error_message(details), details)
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # A uniqueness race that full_clean() could not see coming (two requests at once).
+    return _envelope(request, 409, "conflict", "与已有记录冲突，请刷新后重试。")
 
 
 @api.exception_handler(AuthenticationError)
@@ -83,8 +96,24 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return _envelope(request, 401, "unauthenticated", "请先登录或提供有效的接口令牌。")
 
 
+@api.exception_handler(WorkerRegisteredElsewhere)
+def _registered_elsewhere(request: HttpRequest, exc: WorkerRegisteredElsewhere) -> HttpResponse:
+    # Only roles that may register at the target get here, within their hourly disclosure budget.
+    details = {**exc.message_dict, "transfer": "POST /api/registry/transfers"}
+    return _envelope(request, 409, "registered_elsewhere", exc.messages[0], details)
+
+
+@api.exception_handler(DisclosureLimitReached)
+def _too_many_disclosures(request: HttpRequest, exc: DisclosureLimitReached) -> HttpResponse:
+    return _envelope(request, 429, "too_many_disclosures", str(exc))
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's answer to a body that is not JSON: in the envelope, like every other invalid input.
+        details = [{"in": "请求体", "field": "", "type": "json_invalid", "message": "不是有效的 JSON。"}]
+        return _envelope(request, 422, "invalid", "提交的数据格式有误：请求体不是有效的 JSON。", details)
     return _envelope(request, exc.status_code, "error", str(exc))
 
 
@@ -92,11 +121,13 @@ def _register_routers() -> None:
     from niangjia.core.api import router as core_router
     from niangjia.orgs.api import router as orgs_router
     from niangjia.registry.api import router as registry_router
+    from niangjia.registry.api_transfers import router as transfers_router
     from niangjia.screening.api import router as screening_router
 
     api.add_router("/audit", core_router, tags=["审计"])
     api.add_router("/orgs", orgs_router, tags=["组织"])
     api.add_router("/registry", registry_router, tags=["名册"])
+    api.add_router("/registry/transfers", transfers_router, tags=["名册"])
     api.add_router("/screening", screening_router, tags=["政策找人"])
 
 

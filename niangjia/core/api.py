@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from niangjia.api_errors import errors
+from niangjia.api_fields import Cursor, Day, Filter
 from niangjia.core.scoping import Action, require_action
 from niangjia.core.selectors import audit_search
 
@@ -28,14 +30,14 @@ class AuditOut(Schema):
     ip: str | None
 
 
-@router.get("/", response=list[AuditOut], summary="查询审计记录")
+@router.get("/", response={200: list[AuditOut], **errors(403)}, summary="查询审计记录")
 def audit_list(
     request: HttpRequest,
-    q: str = "",
-    action: str = "",
-    date_from: date | None = None,
-    date_to: date | None = None,
-    before_id: int | None = None,
+    q: Filter = "",
+    action: Filter = "",
+    date_from: Day | None = None,
+    date_to: Day | None = None,
+    before_id: Cursor | None = None,
 ) -> list[AuditOut]:
     require_action(request.user, Action.AUDIT)
     entries = audit_search(

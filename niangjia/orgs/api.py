@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
+from niangjia.api_errors import errors
+from niangjia.api_fields import Filter, Id, PageSize
 from niangjia.orgs import selectors
 
 router = Router()
@@ -38,7 +40,7 @@ def _org_out(org: object) -> OrgOut:
     )
 
 
-@router.get("/me", response=MeOut, summary="当前用户")
+@router.get("/me", response={200: MeOut, **errors()}, summary="当前用户")
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     return MeOut(
@@ -49,8 +51,8 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/", response=list[OrgOut], summary="可见的工会组织")
-def org_list(request: HttpRequest, after_path: str = "", limit: int = 100) -> list[OrgOut]:
+@router.get("/", response={200: list[OrgOut], **errors()}, summary="可见的工会组织")
+def org_list(request: HttpRequest, after_path: Filter = "", limit: PageSize = 100) -> list[OrgOut]:
     """Organizations in scope, in tree order; page with `after_path` (keyset)."""
     qs = selectors.org_list(user=request.user)  # type: ignore[arg-type]
     if after_path:
@@ -58,6 +60,6 @@ def org_list(request: HttpRequest, after_path: str = "", limit: int = 100) -> li
     return [_org_out(org) for org in qs[: max(1, min(limit, 500))]]
 
 
-@router.get("/{org_id}", response=OrgOut, summary="工会组织详情")
-def org_detail(request: HttpRequest, org_id: int) -> OrgOut:
+@router.get("/{org_id}", response={200: OrgOut, **errors(404)}, summary="工会组织详情")
+def org_detail(request: HttpRequest, org_id: Path[Id]) -> OrgOut:
     return _org_out(get_object_or_404(selectors.org_list(user=request.user), pk=org_id))  # type: ignore[arg-type]

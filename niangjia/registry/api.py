@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
+from niangjia.api_errors import errors
+from niangjia.api_fields import Cursor, Day, Filter, Id, PageSize, Text12, Text16, Text32, Text64, Text200, omitted
+from niangjia.core.ranges import CONTRACT_MONTHS_MAX, EMPLOYEE_COUNT_MAX, LAT_RANGE, LNG_RANGE
 from niangjia.core.scoping import Action
 from niangjia.orgs.models import Area, StaffUser, UnionOrg
 from niangjia.orgs.selectors import org_list
 from niangjia.registry import selectors, services
+from niangjia.registry.choices import EmploymentForm, EnterpriseStatus, Industry, Ownership, SizeClass
 from niangjia.registry.models import Enterprise, Worker
 
 router = Router()
@@ -35,35 +39,42 @@ class EnterpriseOut(Schema):
     status: str
 
 
+# Ranges: the model's max_length and validators (niangjia/core/ranges.py, docs/ranges.md).
+Longitude = Annotated[Decimal, Field(ge=LNG_RANGE[0], le=LNG_RANGE[1], max_digits=9, decimal_places=6)]
+Latitude = Annotated[Decimal, Field(ge=LAT_RANGE[0], le=LAT_RANGE[1], max_digits=9, decimal_places=6)]
+
+
 class EnterpriseIn(Schema):
-    name: str
-    uscc: str | None = None
-    ownership: str
-    size_class: str
+    name: Text200
+    uscc: Text32 | None = None
+    ownership: Ownership
+    size_class: SizeClass
     is_platform: bool = False
-    industry: str
-    area_code: str
-    address: str = ""
-    lng: Decimal | None = None
-    lat: Decimal | None = None
-    org_id: int
-    contact_name: str = ""
-    contact_phone: str = ""
-    employee_count: int | None = None
+    industry: Industry
+    area_code: Text12
+    address: Text200 = ""
+    lng: Longitude | None = None
+    lat: Latitude | None = None
+    org_id: Id
+    contact_name: Text64 = ""
+    contact_phone: Text32 = ""
+    employee_count: int | None = Field(None, ge=0, le=EMPLOYEE_COUNT_MAX)
 
 
 class EnterprisePatch(Schema):
-    name: str | None = None
-    uscc: str | None = None
-    ownership: str | None = None
-    size_class: str | None = None
-    is_platform: bool | None = None
-    industry: str | None = None
-    address: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    employee_count: int | None = None
-    status: str | None = None
+    """Fields left out are kept; null is refused where the field cannot be empty (uscc null clears it)."""
+
+    name: Text200 = omitted()
+    uscc: Text32 | None = None
+    ownership: Ownership = omitted()
+    size_class: SizeClass = omitted()
+    is_platform: bool = omitted()
+    industry: Industry = omitted()
+    address: Text200 = omitted()
+    contact_name: Text64 = omitted()
+    contact_phone: Text32 = omitted()
+    employee_count: int | None = Field(None, ge=0, le=EMPLOYEE_COUNT_MAX)
+    status: EnterpriseStatus = omitted()
 
 
 class JobOut(Schema):
@@ -79,7 +90,8 @@ class WorkerOut(Schema):
     id_number: str
     phone: str
     sex: str
-    birth_date: date | None
+    # The year only: a birth date beside the masked ID would narrow it to a few numbers.
+    birth_year: int | None
     union_member: bool
     is_migrant: bool
     org_id: int
@@ -87,19 +99,21 @@ class WorkerOut(Schema):
 
 
 class WorkerIn(Schema):
-    name: str
-    id_number: str | None = None
-    phone: str | None = None
-    ethnicity: str | None = None
+    """null (or left out) means "not given": an update keeps the value on file."""
+
+    name: Text64
+    id_number: Text32 | None = None
+    phone: Text32 | None = None
+    ethnicity: Text16 | None = None
     union_member: bool | None = None
-    member_since: date | None = None
+    member_since: Day | None = None
     is_migrant: bool | None = None
     lives_in_city: bool | None = None
-    enterprise_id: int | None = None
-    post: str | None = None
-    form: str | None = None
-    start_date: date | None = None
-    contract_months: int | None = None
+    enterprise_id: Id | None = None
+    post: Text64 | None = None
+    form: EmploymentForm | None = None
+    start_date: Day | None = None
+    contract_months: int | None = Field(None, ge=0, le=CONTRACT_MONTHS_MAX)
 
 
 class RegisterOut(Schema):
@@ -139,7 +153,7 @@ def _worker_out(w: Worker) -> WorkerOut:
         id_number=w.id_number_masked,
         phone=w.phone_masked,
         sex=w.sex,
-        birth_date=w.birth_date,
+        birth_year=w.birth_date.year if w.birth_date else None,
         union_member=w.union_member,
         is_migrant=w.is_migrant,
         org_id=w.org_id,
@@ -149,17 +163,19 @@ def _worker_out(w: Worker) -> WorkerOut:
     )
 
 
-@router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表（按编号倒序，after_id 翻页）")
+@router.get(
+    "/enterprises", response={200: list[EnterpriseOut], **errors(403)}, summary="企业列表（按编号倒序，after_id 翻页）"
+)
 def enterprise_list(
     request: HttpRequest,
-    area: str = "",
-    ownership: str = "",
-    size_class: str = "",
-    industry: str = "",
+    area: Filter = "",
+    ownership: Filter = "",
+    size_class: Filter = "",
+    industry: Filter = "",
     is_platform: bool | None = None,
-    q: str = "",
-    after_id: int | None = None,
-    limit: int = 50,
+    q: Filter = "",
+    after_id: Cursor | None = None,
+    limit: PageSize = 50,
 ) -> list[EnterpriseOut]:
     filters = selectors.EnterpriseFilter(
         area=area, ownership=ownership, size_class=size_class, industry=industry, is_platform=is_platform, q=q
@@ -170,12 +186,12 @@ def enterprise_list(
     return [_enterprise_out(e) for e in rows]
 
 
-@router.get("/enterprises/{pk}", response=EnterpriseOut, summary="企业详情")
-def enterprise_detail(request: HttpRequest, pk: int) -> EnterpriseOut:
+@router.get("/enterprises/{pk}", response={200: EnterpriseOut, **errors(403, 404)}, summary="企业详情")
+def enterprise_detail(request: HttpRequest, pk: Path[Id]) -> EnterpriseOut:
     return _enterprise_out(selectors.enterprise_get(user=_user(request), pk=pk))
 
 
-@router.post("/enterprises", response={201: EnterpriseOut}, summary="登记企业")
+@router.post("/enterprises", response={201: EnterpriseOut, **errors(403, 404, 409)}, summary="登记企业")
 def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, EnterpriseOut]:
     user = _user(request)
     org = get_object_or_404(org_list(user=user, action=Action.CHANGE), pk=payload.org_id)
@@ -185,25 +201,25 @@ def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> tuple[int,
     return 201, _enterprise_out(enterprise)
 
 
-@router.patch("/enterprises/{pk}", response=EnterpriseOut, summary="修改企业")
-def enterprise_update(request: HttpRequest, pk: int, payload: EnterprisePatch) -> EnterpriseOut:
+@router.patch("/enterprises/{pk}", response={200: EnterpriseOut, **errors(403, 404, 409)}, summary="修改企业")
+def enterprise_update(request: HttpRequest, pk: Path[Id], payload: EnterprisePatch) -> EnterpriseOut:
     user = _user(request)
     enterprise = selectors.enterprise_get(user=user, pk=pk, action=Action.CHANGE)
     values = payload.dict(exclude_unset=True)
     return _enterprise_out(services.enterprise_update(actor=user, enterprise=enterprise, **values))
 
 
-@router.get("/workers", response=list[WorkerOut], summary="职工列表（按编号倒序，after_id 翻页）")
+@router.get("/workers", response={200: list[WorkerOut], **errors(403)}, summary="职工列表（按编号倒序，after_id 翻页）")
 def worker_list(
     request: HttpRequest,
-    area: str = "",
-    enterprise_id: int | None = None,
-    form: str = "",
+    area: Filter = "",
+    enterprise_id: Id | None = None,
+    form: Filter = "",
     gig_only: bool = False,
     union_member: bool | None = None,
     is_migrant: bool | None = None,
-    after_id: int | None = None,
-    limit: int = 50,
+    after_id: Cursor | None = None,
+    limit: PageSize = 50,
 ) -> list[WorkerOut]:
     filters = selectors.WorkerFilter(
         area=area,
@@ -217,13 +233,18 @@ def worker_list(
     return [_worker_out(w) for w in rows]
 
 
-@router.get("/workers/search", response=list[WorkerOut], summary="查找职工：姓名、拼音首字母、证件号或手机号、后4位")
-def worker_search(request: HttpRequest, q: str, enterprise_id: int | None = None) -> list[WorkerOut]:
-    return [_worker_out(w) for w in selectors.worker_search(user=_user(request), q=q, enterprise_id=enterprise_id)]
+@router.get(
+    "/workers/search",
+    response={200: list[WorkerOut], **errors(403, 429)},
+    summary="查找职工：姓名、拼音首字母、证件号或手机号、后4位",
+)
+def worker_search(request: HttpRequest, q: Filter, enterprise_id: Id | None = None) -> list[WorkerOut]:
+    found = services.worker_search(actor=_user(request), q=q, enterprise_id=enterprise_id)
+    return [_worker_out(w) for w in found]
 
 
-@router.get("/workers/{pk}", response=WorkerOut, summary="职工详情")
-def worker_detail(request: HttpRequest, pk: int) -> WorkerOut:
+@router.get("/workers/{pk}", response={200: WorkerOut, **errors(403, 404)}, summary="职工详情")
+def worker_detail(request: HttpRequest, pk: Path[Id]) -> WorkerOut:
     return _worker_out(selectors.worker_get(user=_user(request), pk=pk))
 
 
@@ -241,16 +262,18 @@ def _register(request: HttpRequest, payload: WorkerIn, org: UnionOrg | None) -> 
 
 
 @router.post(
-    "/workers", response={201: RegisterOut, 200: RegisterOut}, summary="登记职工（同一身份证号只保留一条记录）"
+    "/workers",
+    response={201: RegisterOut, 200: RegisterOut, **errors(403, 404, 409)},
+    summary="登记职工（同一身份证号只保留一条记录）",
 )
-def worker_create(request: HttpRequest, payload: WorkerIn, org_id: int | None = None) -> tuple[int, RegisterOut]:
+def worker_create(request: HttpRequest, payload: WorkerIn, org_id: Query[Id] | None = None) -> tuple[int, RegisterOut]:
     org = get_object_or_404(org_list(user=_user(request), action=Action.CHANGE), pk=org_id) if org_id else None
     out = _register(request, payload, org)
     return (201 if out.created else 200), out
 
 
-@router.patch("/workers/{pk}", response=RegisterOut, summary="修改职工")
-def worker_update(request: HttpRequest, pk: int, payload: WorkerIn) -> RegisterOut:
+@router.patch("/workers/{pk}", response={200: RegisterOut, **errors(403, 404, 409)}, summary="修改职工")
+def worker_update(request: HttpRequest, pk: Path[Id], payload: WorkerIn) -> RegisterOut:
     user = _user(request)
     worker = selectors.worker_get(user=user, pk=pk, action=Action.CHANGE)
     values = payload.dict(exclude={"enterprise_id"})

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from niangjia.core.ranges import ADMISSION_YEAR_RANGE, DATE_MAX, DATE_MIN, MONEY_MAX
 from niangjia.orgs.models import Area
 from niangjia.registry.choices import EmploymentForm, Health, Relation, SchoolStage, WorkStatus
 from niangjia.registry.models import HouseholdCircumstances, HouseholdMember, MemberCircumstances
 from niangjia.registry.services.households import HOUSEHOLD_FACTS, MEMBER_FACTS
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
 TRI = [("", "未知"), ("1", "是"), ("0", "否")]
 
 
@@ -50,12 +51,26 @@ def styled(fields: dict[str, forms.Field]) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
+def money(label: str) -> forms.DecimalField:
+    """An amount in yuan, 0..MONEY_MAX (the models' range; empty means unknown)."""
+    return forms.DecimalField(label=label, required=False, min_value=0, max_value=MONEY_MAX, decimal_places=2)
+
+
+def admission_year() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="入学年份", required=False, min_value=ADMISSION_YEAR_RANGE[0], max_value=ADMISSION_YEAR_RANGE[1]
+    )
+
+
 def _tri_fields(model: type, names: list[str]) -> dict[str, forms.Field]:
+    """Tri-state booleans and ranged money fields in place of the model's defaults."""
     out: dict[str, forms.Field] = {}
     for name in names:
         field = model._meta.get_field(name)  # type: ignore[attr-defined]
         if field.get_internal_type() == "BooleanField":
             out[name] = TriBoolean(label=field.verbose_name)
+        elif field.get_internal_type() == "DecimalField":
+            out[name] = money(str(field.verbose_name))
     return out
 
 
@@ -83,10 +98,8 @@ class MemberFactsForm(forms.Form):
     work_status = forms.ChoiceField(label="工作状态", required=False)
     able_to_work = TriBoolean(label="有劳动能力")
     school_stage = forms.ChoiceField(label="学段", required=False)
-    admission_year = forms.IntegerField(label="入学年份", required=False, min_value=1950, max_value=2100)
-    monthly_income = forms.DecimalField(
-        label="月收入（元）", required=False, min_value=0, decimal_places=2, max_digits=10
-    )
+    admission_year = admission_year()
+    monthly_income = money("月收入（元）")
     health = forms.ChoiceField(label="健康状况", required=False)
     major_illness = TriBoolean(label="患重大疾病")
     work_injury_disabled = TriBoolean(label="因工伤致残")
@@ -124,10 +137,8 @@ class MemberAddForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=32, required=False)
     work_status = forms.ChoiceField(label="工作状态", required=False, choices=[("", "未登记"), *WorkStatus.choices])
     school_stage = forms.ChoiceField(label="学段", required=False, choices=[("", "未登记"), *SchoolStage.choices])
-    admission_year = forms.IntegerField(label="入学年份", required=False, min_value=1950, max_value=2100)
-    monthly_income = forms.DecimalField(
-        label="月收入（元）", required=False, min_value=0, decimal_places=2, max_digits=10
-    )
+    admission_year = admission_year()
+    monthly_income = money("月收入（元）")
     health = forms.ChoiceField(label="健康状况", required=False, choices=[("", "未登记"), *Health.choices])
 
     def __init__(self, data: Any = None) -> None:

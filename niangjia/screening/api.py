@@ -7,8 +7,11 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
+from niangjia.api_errors import errors
+from niangjia.api_fields import Cursor, Day, Filter, Id, PageSize
+from niangjia.core.scoping import Action, require_action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry.selectors import household_get
 from niangjia.screening import selectors
@@ -34,14 +37,43 @@ class OutcomeOut(Schema):
     missing_documents: list[str]
 
 
-@router.get("/worklist", response=list[OutcomeOut], summary="政策找人待办名单（after_id 翻页）")
+class SummaryOut(Schema):
+    policy_id: str
+    status: str
+    count: int | None
+    amount: Decimal | None
+    few: bool
+
+
+@router.get(
+    "/summary",
+    response={200: list[SummaryOut], **errors(403)},
+    summary="政策找人汇总：各政策符合、可能符合的户（人）数和金额；无权查看敏感情况的角色，不足 5 的数字不给出",
+)
+def summary(request: HttpRequest, policy_id: Filter = "", status: Filter = "", area: Filter = "") -> list[SummaryOut]:
+    rows = selectors.worklist_summary(
+        user=staff_of(request), filters=selectors.WorklistFilter(policy_id=policy_id, status=status, area=area)
+    )
+    return [
+        SummaryOut(
+            policy_id=str(r["policy_id"]),
+            status=str(r["status"]),
+            count=r["n"],
+            amount=r["total"],
+            few=bool(r.get("few")),
+        )
+        for r in rows
+    ]
+
+
+@router.get("/worklist", response={200: list[OutcomeOut], **errors(403)}, summary="政策找人待办名单（after_id 翻页）")
 def worklist(
     request: HttpRequest,
-    policy_id: str = "",
-    status: str = "",
-    area: str = "",
-    after_id: int | None = None,
-    limit: int = 50,
+    policy_id: Filter = "",
+    status: Filter = "",
+    area: Filter = "",
+    after_id: Cursor | None = None,
+    limit: PageSize = 50,
 ) -> list[OutcomeOut]:
     rows = selectors.worklist(
         user=staff_of(request),
@@ -70,9 +102,14 @@ def worklist(
     ]
 
 
-@router.get("/households/{pk}", response=list[OutcomeOut], summary="单户在各项政策下的结果（即时计算）")
-def household_outcomes(request: HttpRequest, pk: int, as_of: date | None = None) -> list[OutcomeOut]:
+@router.get(
+    "/households/{pk}",
+    response={200: list[OutcomeOut], **errors(403, 404)},
+    summary="单户在各项政策下的结果（即时计算）",
+)
+def household_outcomes(request: HttpRequest, pk: Path[Id], as_of: Day | None = None) -> list[OutcomeOut]:
     household_get(user=staff_of(request), pk=pk)  # 404 unless in scope
+    require_action(staff_of(request), Action.SENSITIVE)
     return [
         OutcomeOut(
             household_id=pk,

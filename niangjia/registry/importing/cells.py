@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db import models
 
+from niangjia.core.ranges import DATE_MAX, DATE_MIN, MONEY_MAX
+
 Parser = Callable[[Any], Any]
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -92,7 +94,19 @@ def raw_identifier(value: Any) -> str:
 
 
 def parse_date(value: Any) -> date:
-    """A date: an Excel date cell or serial, or text like 2025-3-1, 2025.3.1, 2025年3月1日, 20250301."""
+    """A date: an Excel date cell or serial, or text like 2025-3-1, 2025.3.1, 2025年3月1日, 20250301.
+
+    Only dates within DATE_MIN..DATE_MAX are taken (a year 0520 or 9901 is a typing slip).
+    """
+    day = _read_date(value)
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise CellError(
+            f"日期“{day.isoformat()}”超出范围，应在 {DATE_MIN.isoformat()} 到 {DATE_MAX.isoformat()} 之间，请检查年份。"
+        )
+    return day
+
+
+def _read_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -183,7 +197,7 @@ def decimal(*, places: int, minimum: Decimal, maximum: Decimal, example: str) ->
     return parse
 
 
-money = decimal(places=2, minimum=Decimal(0), maximum=Decimal("9999999999.99"), example="1234.50")
+money = decimal(places=2, minimum=Decimal(0), maximum=MONEY_MAX, example="1234.50")
 
 
 def choice(choices: type[models.TextChoices], *, synonyms: Mapping[str, str] | None = None, what: str) -> Parser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from niangjia.core.ranges import EMPLOYEE_COUNT_MAX, LAT_RANGE, LNG_RANGE, date_range, number_range
 from niangjia.core.scoping import ScopeSpec
 from niangjia.orgs.models import Area, UnionOrg
 from niangjia.registry.choices import EnterpriseStatus, Industry, Ownership, SizeClass
@@ -25,15 +26,21 @@ class Enterprise(models.Model):
     industry = models.CharField("行业门类", max_length=1, choices=Industry.choices)
     area = models.ForeignKey(Area, verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
     address = models.CharField("地址", max_length=200, blank=True)
-    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(
+        "经度", max_digits=9, decimal_places=6, null=True, blank=True, validators=number_range(*LNG_RANGE, "经度")
+    )
+    lat = models.DecimalField(
+        "纬度", max_digits=9, decimal_places=6, null=True, blank=True, validators=number_range(*LAT_RANGE, "纬度")
+    )
     union = models.OneToOneField(
         UnionOrg, verbose_name="企业工会", null=True, blank=True, on_delete=models.SET_NULL, related_name="enterprise"
     )
     org = models.ForeignKey(UnionOrg, verbose_name="负责工会", on_delete=models.PROTECT, related_name="enterprises")
     contact_name = models.CharField("联系人", max_length=64, blank=True)
     contact_phone = models.CharField("联系电话", max_length=32, blank=True)
-    employee_count = models.PositiveIntegerField("职工人数", null=True, blank=True)
+    employee_count = models.PositiveIntegerField(
+        "职工人数", null=True, blank=True, validators=number_range(0, EMPLOYEE_COUNT_MAX, "职工人数")
+    )
     status = models.CharField("状态", max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -58,7 +65,7 @@ class EnterpriseAssignment(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="assignments")
     cadre = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_assignments")
-    since = models.DateField("起始日期")
+    since = models.DateField("起始日期", validators=date_range())
 
     class Meta:
         verbose_name = "联系干部"

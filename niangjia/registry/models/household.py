@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from django.db import models
 
+from niangjia.core.ranges import (
+    ADMISSION_YEAR_RANGE,
+    DISABILITY_GRADES,
+    HOMES_OWNED_MAX,
+    date_range,
+    money_range,
+    number_range,
+)
 from niangjia.core.scoping import ScopeSpec
 from niangjia.orgs.models import Area, UnionOrg
 from niangjia.registry.choices import (
@@ -37,8 +45,8 @@ class Household(models.Model):
     area = models.ForeignKey(Area, verbose_name="户籍/居住区划", on_delete=models.PROTECT, related_name="+")
     org = models.ForeignKey(UnionOrg, verbose_name="负责工会", on_delete=models.PROTECT, related_name="households")
     archive_level = models.CharField("建档级别", max_length=16, choices=ArchiveLevel.choices, blank=True)
-    archived_on = models.DateField("建档日期", null=True, blank=True)
-    last_review_date = models.DateField("上次复核日期", null=True, blank=True)
+    archived_on = models.DateField("建档日期", null=True, blank=True, validators=date_range())
+    last_review_date = models.DateField("上次复核日期", null=True, blank=True, validators=date_range())
     facts_changed_at = models.DateTimeField("情况变更时间", db_index=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -60,22 +68,26 @@ class HouseholdCircumstances(models.Model):
         Household, on_delete=models.CASCADE, primary_key=True, related_name="circumstances"
     )
     housing_type = models.CharField("住房类型", max_length=16, choices=HousingType.choices, blank=True)
-    homes_owned = models.PositiveSmallIntegerField("住房套数", null=True, blank=True)
+    homes_owned = models.PositiveSmallIntegerField(
+        "住房套数", null=True, blank=True, validators=number_range(0, HOMES_OWNED_MAX, "住房套数")
+    )
     owns_shop_or_employs = models.BooleanField("拥有商铺或雇工经营", null=True, blank=True)
     private_car_non_work = models.BooleanField("非受雇使用机动车", null=True, blank=True)
     child_private_or_abroad = models.BooleanField("子女读高收费私立学校或自费留学", null=True, blank=True)
     other_annual_income = models.DecimalField(
-        "其他非薪资年收入", max_digits=12, decimal_places=2, null=True, blank=True
+        "其他非薪资年收入", max_digits=12, decimal_places=2, null=True, blank=True, validators=money_range()
     )
-    rigid_medical_12m = models.DecimalField("近12个月医疗支出", max_digits=12, decimal_places=2, null=True, blank=True)
+    rigid_medical_12m = models.DecimalField(
+        "近12个月医疗支出", max_digits=12, decimal_places=2, null=True, blank=True, validators=money_range()
+    )
     rigid_education_12m = models.DecimalField(
-        "近12个月教育支出", max_digits=12, decimal_places=2, null=True, blank=True
+        "近12个月教育支出", max_digits=12, decimal_places=2, null=True, blank=True, validators=money_range()
     )
     rigid_other_12m = models.DecimalField(
-        "近12个月其他刚性支出", max_digits=12, decimal_places=2, null=True, blank=True
+        "近12个月其他刚性支出", max_digits=12, decimal_places=2, null=True, blank=True, validators=money_range()
     )
     hardship_costs_12m = models.DecimalField(
-        "近12个月致困损失(扣除赔偿)", max_digits=12, decimal_places=2, null=True, blank=True
+        "近12个月致困损失(扣除赔偿)", max_digits=12, decimal_places=2, null=True, blank=True, validators=money_range()
     )
 
     scope = ScopeSpec(org="household__org", cadre=f"household__{HOUSEHOLD_CADRE}")
@@ -97,14 +109,16 @@ class HouseholdMember(models.Model):
     name = models.CharField("姓名", max_length=64)
     relation = models.CharField("与户主关系", max_length=16, choices=Relation.choices)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True, validators=date_range())
     id_number_enc = models.TextField("身份证号(密文)", blank=True, editable=False)
     id_number_masked = models.CharField("身份证号", max_length=18, blank=True, editable=False)
     id_number_hash = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
     work_status = models.CharField("工作状态", max_length=16, choices=WorkStatus.choices, blank=True)
     able_to_work = models.BooleanField("有劳动能力", null=True, blank=True)
     school_stage = models.CharField("学段", max_length=24, choices=SchoolStage.choices, blank=True)
-    admission_year = models.PositiveSmallIntegerField("入学年份", null=True, blank=True)
+    admission_year = models.PositiveSmallIntegerField(
+        "入学年份", null=True, blank=True, validators=number_range(*ADMISSION_YEAR_RANGE, "入学年份")
+    )
     admission_kind = models.CharField("录取类别", max_length=16, choices=AdmissionKind.choices, blank=True)
 
     scope = ScopeSpec(org="household__org", cadre=f"household__{HOUSEHOLD_CADRE}")
@@ -128,12 +142,16 @@ class MemberCircumstances(models.Model):
     member = models.OneToOneField(
         HouseholdMember, on_delete=models.CASCADE, primary_key=True, related_name="circumstances"
     )
-    monthly_income = models.DecimalField("月收入", max_digits=10, decimal_places=2, null=True, blank=True)
+    monthly_income = models.DecimalField(
+        "月收入", max_digits=10, decimal_places=2, null=True, blank=True, validators=money_range()
+    )
     health = models.CharField("健康状况", max_length=16, choices=Health.choices, blank=True)
     major_illness = models.BooleanField("患重大疾病", null=True, blank=True)
     illness_name = models.CharField("疾病名称", max_length=64, blank=True)
     disability_type = models.CharField("残疾类别", max_length=16, choices=DisabilityType.choices, blank=True)
-    disability_grade = models.PositiveSmallIntegerField("残疾等级", null=True, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        "残疾等级", null=True, blank=True, validators=number_range(*DISABILITY_GRADES, "残疾等级")
+    )
     work_injury_disabled = models.BooleanField("因工伤致残", null=True, blank=True)
 
     scope = ScopeSpec(org="member__household__org", cadre=f"member__household__{HOUSEHOLD_CADRE}")

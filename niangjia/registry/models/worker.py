@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from niangjia.core.ranges import CONTRACT_MONTHS_MAX, date_range, number_range, year_range
 from niangjia.core.scoping import ScopeSpec
 from niangjia.orgs.models import UnionOrg
 from niangjia.registry.choices import EmploymentForm, Sex
@@ -24,7 +25,7 @@ class Worker(models.Model):
     id_number_masked = models.CharField("身份证号", max_length=18, blank=True, editable=False)
     id_number_hash = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
     id_tail_hash = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True, validators=date_range())
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
     ethnicity = models.CharField("民族", max_length=16, blank=True, default="汉族")
     phone_enc = models.TextField("手机号(密文)", blank=True, editable=False)
@@ -36,10 +37,12 @@ class Worker(models.Model):
     bank_account_enc = models.TextField("银行卡号(密文)", blank=True, editable=False)
     bank_account_masked = models.CharField("银行卡号", max_length=32, blank=True, editable=False)
     union_member = models.BooleanField("工会会员", default=False)
-    member_since = models.DateField("入会日期", null=True, blank=True)
+    member_since = models.DateField("入会日期", null=True, blank=True, validators=date_range())
     is_migrant = models.BooleanField("农民工", default=False)
     lives_in_city = models.BooleanField("在城市长期居住", null=True, blank=True)
-    mutual_aid_year = models.PositiveSmallIntegerField("参加住院互助年度", null=True, blank=True)
+    mutual_aid_year = models.PositiveSmallIntegerField(
+        "参加住院互助年度", null=True, blank=True, validators=year_range()
+    )
     org = models.ForeignKey(UnionOrg, verbose_name="负责工会", on_delete=models.PROTECT, related_name="workers")
     merged_into = models.ForeignKey(
         "self", verbose_name="已合并到", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -68,9 +71,11 @@ class Employment(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="employments")
     post = models.CharField("岗位", max_length=64, blank=True)
     form = models.CharField("用工形式", max_length=24, choices=EmploymentForm.choices, default=EmploymentForm.STANDARD)
-    start_date = models.DateField("入职日期", null=True, blank=True)
-    end_date = models.DateField("离职日期", null=True, blank=True)
-    contract_months = models.PositiveSmallIntegerField("合同期限(月)", null=True, blank=True)
+    start_date = models.DateField("入职日期", null=True, blank=True, validators=date_range())
+    end_date = models.DateField("离职日期", null=True, blank=True, validators=date_range())
+    contract_months = models.PositiveSmallIntegerField(
+        "合同期限(月)", null=True, blank=True, validators=number_range(0, CONTRACT_MONTHS_MAX, "合同期限(月)")
+    )
 
     scope = ScopeSpec(org="worker__org", cadre="enterprise__assignments__cadre")
 

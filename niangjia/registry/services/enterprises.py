@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from niangjia.core.audit import audit_record
@@ -38,6 +38,10 @@ EDITABLE = [
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(values)
+    # full_clean() lets None through on blank fields; the database would refuse it with a 500.
+    nulls = {name: "不能为空值（null）。" for name, v in cleaned.items() if v is None and _not_null(name)}
+    if nulls:
+        raise ValidationError(nulls)
     if cleaned.get("uscc"):
         cleaned["uscc"] = validate_uscc(cleaned["uscc"])
     else:
@@ -45,6 +49,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if cleaned.get("contact_phone"):
         cleaned["contact_phone"] = normalize_phone(cleaned["contact_phone"])
     return cleaned
+
+
+def _not_null(name: str) -> bool:
+    field = Enterprise._meta.get_field(name)
+    return isinstance(field, models.Field) and not field.null and not field.is_relation
 
 
 def enterprise_create(*, actor: StaffUser | None, org: UnionOrg, **values: Any) -> Enterprise:

@@ -37,12 +37,22 @@ MEMBER_FIELDS = [
     "admission_kind",
 ]
 ARCHIVE_FIELDS = ["archive_level", "archived_on", "last_review_date", "area"]
+_NOT_NULL = {
+    f.name
+    for model in (Household, HouseholdCircumstances, HouseholdMember, MemberCircumstances)
+    for f in model._meta.concrete_fields
+    if not f.null
+}
 
 
 def _split(values: dict[str, Any], allowed: list[str], what: str) -> dict[str, Any]:
     unknown = set(values) - set(allowed)
     if unknown:
         raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
+    # full_clean() lets None through on blank fields; the database would refuse it with a 500.
+    nulls = {name: "不能为空值（null）。" for name, value in values.items() if value is None and name in _NOT_NULL}
+    if nulls:
+        raise ValidationError(nulls)
     return values
 
 
@@ -65,10 +75,13 @@ def household_create(*, actor: StaffUser | None, head: Worker, area: Area, **fac
         raise ValidationError({"head": f"{head.name} 已属于一个家庭，不能再建第二个家庭。"})
     household_facts = _split(facts, HOUSEHOLD_FACTS + ARCHIVE_FIELDS, "household")
     archive = {k: household_facts.pop(k) for k in list(household_facts) if k in ARCHIVE_FIELDS}
+    household = Household(area=area, org=head.org, facts_changed_at=timezone.now(), **archive)
+    household.full_clean()
+    circumstances = HouseholdCircumstances(household=household, **household_facts)
+    circumstances.full_clean(exclude=["household"])
     with transaction.atomic():
-        household = Household.objects.create(area=area, org=head.org, facts_changed_at=timezone.now(), **archive)
-        circumstances = HouseholdCircumstances(household=household, **household_facts)
-        circumstances.full_clean()
+        household.save()
+        circumstances.household = household
         circumstances.save()
         HouseholdMember.objects.create(
             household=household,
@@ -130,6 +143,7 @@ def household_facts_update(*, actor: StaffUser | None, household: Household, **v
     old = _assign(values, lambda name: household if name in ARCHIVE_FIELDS else circumstances)
     if not old:
         return household
+    household.full_clean()
     circumstances.full_clean()
     with transaction.atomic():
         circumstances.save()

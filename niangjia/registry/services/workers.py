@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from niangjia.core.audit import audit_record
@@ -79,7 +79,33 @@ class WorkerData:
             data.phone = normalize_phone(data.phone)
         if data.form and data.form not in EmploymentForm.values:
             raise ValidationError({"form": f"未知用工形式：{data.form}"})
+        _check_ranges(data)
         return data
+
+
+_RANGED = {
+    "birth_date": Worker,
+    "member_since": Worker,
+    "mutual_aid_year": Worker,
+    "start_date": Employment,
+    "contract_months": Employment,
+}
+
+
+def _check_ranges(data: WorkerData) -> None:
+    """Refuse dates and numbers outside their fields' ranges before anything is written."""
+    errors: dict[str, list[str]] = {}
+    for name, model in _RANGED.items():
+        value = getattr(data, name)
+        if value is not None:
+            field = model._meta.get_field(name)
+            try:
+                if isinstance(field, models.Field):
+                    field.clean(value, None)
+            except ValidationError as error:
+                errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def worker_apply_data(worker: Worker, data: WorkerData) -> dict[str, tuple[Any, Any]]:
@@ -182,7 +208,7 @@ def _ensure_employment(worker: Worker, data: WorkerData, changes: dict[str, tupl
     assert data.enterprise is not None
     current = Employment.objects.filter(worker=worker, enterprise=data.enterprise, end_date__isnull=True).first()
     if current is None:
-        Employment.objects.create(
+        employment = Employment(
             worker=worker,
             enterprise=data.enterprise,
             post=data.post or "",
@@ -190,6 +216,8 @@ def _ensure_employment(worker: Worker, data: WorkerData, changes: dict[str, tupl
             start_date=data.start_date,
             contract_months=data.contract_months,
         )
+        employment.full_clean()  # ranges (contract months, dates); the caller's transaction rolls back
+        employment.save()
         changes["employment"] = ("", data.enterprise.name)
         return
     for name in ("post", "form", "start_date", "contract_months"):
@@ -197,6 +225,7 @@ def _ensure_employment(worker: Worker, data: WorkerData, changes: dict[str, tupl
         if value is not None and getattr(current, name) != value:
             changes[f"employment.{name}"] = (getattr(current, name), value)
             setattr(current, name, value)
+    current.full_clean()
     current.save()
 
 
