@@ -37,7 +37,7 @@ POLICIES = ROOT / "policies"
 def _end_to_end(workdir: Path, output: Path, reasons: str, chunk: int | None = None) -> tuple[float, float]:
     """Run screen_files in a child process (imports included) so its peak RSS is measured alone."""
     code = (
-        "import time; t=time.perf_counter(); import datetime as dt; from niangjia.rules.cli import screen_files; "
+        "import time; t=time.perf_counter(); import datetime as dt; from niangjia.rules.tools import screen_files; "
         f"screen_files({str(workdir)!r}, {str(output)!r}, dt.date(2025,11,15), {str(POLICIES)!r}, "
         f"reasons={reasons!r}, chunk_households={chunk!r}); "
         # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report the

@@ -7,16 +7,21 @@ Public API::
     screen_household(policies, tables, household_id, as_of) -> pl.DataFrame
     screen_records(policies, records, as_of) -> list[dict]                # a few households, no frames
     run_policy_tests(policy, cases=None) -> list[CaseResult]
-    cli.check / cli.run_tests / cli.diff / cli.screen_files
+    tools.check / tools.run_tests / tools.diff / tools.screen_files    # what the commands do
+
+Where things are: ``language/`` (the expression language), ``policy/`` (policy files, parameters,
+the compiled plan), ``tables/`` (input schema, files, checks), ``backends/polars`` and
+``backends/python`` (the two evaluators), ``engine`` (screen), ``results`` (the result's shape),
+``tools`` (check, test, diff, screen files) and ``cli`` (argument parsing).
 """
 
-from niangjia.rules.cases import CaseResult, run_policy_tests
 from niangjia.rules.engine import screen, screen_household, screen_records
-from niangjia.rules.errors import PolicyError, PolicyIssue
-from niangjia.rules.model import Policy
-from niangjia.rules.pack import load_pack
+from niangjia.rules.policy.errors import PolicyError, PolicyIssue
+from niangjia.rules.policy.model import Policy
+from niangjia.rules.policy.pack import load_pack
 from niangjia.rules.results import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, RESULT_SCHEMA, result_schema
-from niangjia.rules.schema import TABLES, tables_from_rows
+from niangjia.rules.tables.schema import TABLES, tables_from_rows
+from niangjia.rules.tools import CaseResult, run_policy_tests
 
 __all__ = [
     "ELIGIBLE",

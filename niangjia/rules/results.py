@@ -7,7 +7,7 @@ from typing import Literal
 
 import polars as pl
 
-from niangjia.rules.model import Policy
+from niangjia.rules.policy.model import Policy
 
 ELIGIBLE, NOT_ELIGIBLE, POSSIBLY = "eligible", "not_eligible", "possibly"
 STATUS = pl.Enum([ELIGIBLE, NOT_ELIGIBLE, POSSIBLY])
@@ -58,8 +58,7 @@ SEP = "；"
 CODE_SEP = ","
 Reasons = Literal["all", "kept"]
 # "polars": lazy plans (eager frames for a few households); "python": the compiled formulas'
-# scalar forms on plain rows (niangjia.rules.scalar); "auto": python for a few households.
+# scalar forms on plain rows (niangjia.rules.backends.python); "auto": python for a few households.
 Backend = Literal["auto", "polars", "python"]
 Tables = Mapping[str, pl.DataFrame | pl.LazyFrame | None]
 H, P = "__h", "__p"  # dense integer keys of households and persons
-SMALL = 64  # households held in memory up to this: the scalar backend (or eager Polars if forced)

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from niangjia.rules import Policy, load_pack, screen
-from niangjia.rules.loader import PARAMETERS_FILE
+from niangjia.rules.policy.loading import PARAMETERS_FILE
 from niangjia.screening.extract import extract_tables
 from niangjia.screening.models import PolicyFile, ScreeningResult, ScreeningRun
 

@@ -7,11 +7,12 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from niangjia.rules.check import InputError, check_tables
-from niangjia.rules.cli import main, screen_files
-from niangjia.rules.io import read_tables
-from niangjia.rules.schema import normalize_tables
+from niangjia.rules.cli import main
+from niangjia.rules.tables.checks import InputError, check_tables
+from niangjia.rules.tables.io import read_tables
+from niangjia.rules.tables.schema import normalize_tables
 from niangjia.rules.tests.conftest import POLICY_DIR
+from niangjia.rules.tools import screen_files
 
 AS_OF = dt.date(2025, 12, 1)
 

@@ -5,9 +5,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from niangjia.rules import functions  # noqa: F401
-from niangjia.rules.expr import Compiler, Scope
-from niangjia.rules.typed import ExprError, Typed
+from niangjia.rules.language.expression import Compiler, Scope
+from niangjia.rules.language.typed import ExprError, Typed
 
 
 def _scope() -> Scope:

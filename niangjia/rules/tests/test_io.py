@@ -6,10 +6,10 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from niangjia.rules.cli import screen_files
-from niangjia.rules.io import read_tables
-from niangjia.rules.schema import normalize_tables
+from niangjia.rules.tables.io import read_tables
+from niangjia.rules.tables.schema import normalize_tables
 from niangjia.rules.tests.conftest import POLICY_DIR
+from niangjia.rules.tools import screen_files
 
 
 def _workbook(path: Path) -> None:
@@ -64,7 +64,7 @@ def test_chunked_screening_equals_whole(tmp_path: Path) -> None:
     import synth
 
     from niangjia.rules import load_pack, screen
-    from niangjia.rules.cli import screen_chunked
+    from niangjia.rules.tools import screen_chunked
 
     tables = synth.generate(400, seed=5)
     for name, frame in tables.items():

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from niangjia.rules import PolicyError, load_pack
-from niangjia.rules.cli import check
 from niangjia.rules.tests.conftest import POLICY_DIR
+from niangjia.rules.tools import check
 
 GOOD = """\
 id: demo

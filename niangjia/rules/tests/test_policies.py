@@ -3,7 +3,7 @@
 import pytest
 
 from niangjia.rules import load_pack, run_policy_tests, screen, tables_from_rows
-from niangjia.rules.schema import TABLES
+from niangjia.rules.tables.schema import TABLES
 from niangjia.rules.tests.conftest import POLICY_DIR
 
 PACK = load_pack(POLICY_DIR)

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from niangjia.rules import load_pack, screen, screen_household, screen_records, tables_from_rows
-from niangjia.rules.scalar import table_rows
-from niangjia.rules.schema import normalize_table
+from niangjia.rules.tables.rows import table_rows
+from niangjia.rules.tables.schema import normalize_table
 from niangjia.rules.tests.conftest import POLICY_DIR, as_record
 
 PACK = load_pack(POLICY_DIR)

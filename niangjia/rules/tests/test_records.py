@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from niangjia.rules import Policy, screen, screen_records, tables_from_rows
-from niangjia.rules.rows import record_rows
+from niangjia.rules.tables.rows import record_rows
 from niangjia.rules.tests.conftest import as_record
 
 AS_OF = dt.date(2025, 12, 1)

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from niangjia.rules import PolicyError
-from niangjia.rules.cli import as_of_date, check, diff, run_tests
+from niangjia.rules.cli import as_of_date
+from niangjia.rules.tools import check, diff, run_tests
 
 
 class Command(BaseCommand):

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from niangjia.rules import PolicyError
-from niangjia.rules.cli import as_of_date, screen_files
+from niangjia.rules.cli import as_of_date
+from niangjia.rules.tools import screen_files
 from niangjia.screening import services, tasks
 
 

@@ -1,6 +1,6 @@
 """One household's input rows as plain dicts, typed exactly like :func:`schema.normalize_table`.
 
-The scalar path (:mod:`niangjia.rules.scalar`) reads these; the property tests compare the
+The Python backend (:mod:`niangjia.rules.backends.python`) reads these; the property tests compare the
 typing with the Polars normalisation on random values (money from text and floats, booleans
 from text).
 """
@@ -14,8 +14,17 @@ from typing import Any
 
 import polars as pl
 
-from niangjia.rules.schema import _FALSE, _TRUE, FULL_WIDTH, HALF_WIDTH, TABLES, Column, Kind, _convert
-from niangjia.rules.typed import Row
+from niangjia.rules.language.typed import Row
+from niangjia.rules.tables.schema import (
+    FALSE_WORDS,
+    FULL_WIDTH,
+    HALF_WIDTH,
+    TABLES,
+    TRUE_WORDS,
+    Column,
+    Kind,
+    convert_column,
+)
 
 _CENT = Decimal("0.01")
 _INTS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
@@ -62,7 +71,7 @@ def _text_bool(value: str | None) -> bool | None:
     if value is None:
         return None
     low = _clean(value).lower()
-    return True if low in _TRUE else False if low in _FALSE else None
+    return True if low in TRUE_WORDS else False if low in FALSE_WORDS else None
 
 
 _SAME: Callable[[Any], Any] = lambda v: v  # noqa: E731
@@ -108,7 +117,7 @@ def table_rows(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> list[Row
             continue
         conv = _converter(s, dtypes[i])
         if conv is None:  # unusual input types: the very Polars conversion of the bulk path
-            slow.append(_convert(col, s, dtypes[i]))
+            slow.append(convert_column(col, s, dtypes[i]))
             plan.append((col, None, None))
         else:
             plan.append((col, i, None if conv is _SAME else conv))

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from niangjia.rules.params import Parameter
+from niangjia.rules.policy.parameters import Parameter
 
 
 @dataclass(frozen=True)

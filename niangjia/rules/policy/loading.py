@@ -1,7 +1,7 @@
-"""Read policy and parameter YAML files into :mod:`model` objects, keeping line numbers.
+"""Read policy and parameter YAML files into :mod:`~niangjia.rules.policy.model` objects, keeping line numbers.
 
 Structural checks live here; formula checks (names, types, declared fields) happen when the
-policy is compiled (:func:`niangjia.rules.plan.validate_policy`), still reported with file + line.
+policy is compiled (:func:`niangjia.rules.policy.pack.validate_policy`), still reported with file + line.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from niangjia.rules.errors import PolicyError, PolicyIssue
-from niangjia.rules.model import Amount, DocumentRule, Level, Policy, Rule
-from niangjia.rules.params import Parameter
+from niangjia.rules.policy.errors import PolicyError, PolicyIssue
+from niangjia.rules.policy.model import Amount, DocumentRule, Level, Policy, Rule
+from niangjia.rules.policy.parameters import Parameter
 
 PARAMETERS_FILE = "parameters.yaml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

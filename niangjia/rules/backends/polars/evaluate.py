@@ -1,9 +1,9 @@
 """One compiled policy evaluated over normalised frames: the bulk (Polars) path of the engine.
 
 Cheap rules first, the gate, aggregations over related tables for the survivors only, levels,
-amounts, status, reasons or codes, documents. :mod:`niangjia.rules.related` supplies the
-entities' frame and the aggregations; :mod:`niangjia.rules.engine` prepares the frames and runs
-every policy's plan; :mod:`niangjia.rules.scalar` walks the same steps on plain rows.
+amounts, status, reasons or codes, documents. :mod:`.related` supplies the entities' frame and
+the aggregations; :mod:`.prepare` prepares the frames; :mod:`niangjia.rules.engine` runs every
+policy's plan; :mod:`niangjia.rules.backends.python` walks the same steps on plain rows.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from niangjia.rules.plan import Plan
-from niangjia.rules.related import F, aggregate, cached, entity_base, household_columns, shared, staged
+from niangjia.rules.backends.polars.related import F, aggregate, cached, entity_base, household_columns, shared, staged
+from niangjia.rules.language.typed import Typed, round_fen
+from niangjia.rules.policy.plan import Plan
 from niangjia.rules.results import (
     _LIST,
     CODE_SEP,
@@ -27,7 +28,6 @@ from niangjia.rules.results import (
     identity,
     result_schema,
 )
-from niangjia.rules.typed import Typed, round_fen
 
 
 def _ok_list(plan: Plan, heavy: bool | None) -> list[pl.Expr]:

@@ -11,14 +11,29 @@ import ast
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
-from niangjia.rules.expr import FUNCTIONS, Compiler
-from niangjia.rules.typed import NUMERIC, ExprError, Fn, Row, Typed, as_kind, combine, const, getter, lifted, to_fen
+from niangjia.rules.language.typed import (
+    NUMERIC,
+    ExprError,
+    Fn,
+    Row,
+    Typed,
+    as_kind,
+    combine,
+    const,
+    getter,
+    lifted,
+    to_fen,
+)
 
-F = TypeVar("F", bound=Callable[..., Typed])
+if TYPE_CHECKING:  # the compiler calls these functions: it imports this module, not the reverse
+    from niangjia.rules.language.expression import Compiler
+
+FunctionImpl = Callable[["Compiler", ast.Call], Typed]
+F = TypeVar("F", bound=FunctionImpl)
 _DTYPES: dict[str, pl.DataType] = {
     "bool": pl.Boolean(),
     "int": pl.Int64(),
@@ -52,7 +67,12 @@ def _int_const(t: Typed, what: str) -> int:
     return int(t.const)
 
 
+FUNCTIONS: dict[str, FunctionImpl] = {}  # name → implementation; the compiler looks calls up here
+
+
 def register(name: str) -> Callable[[F], F]:
+    """Make the decorated function the implementation of ``name(...)`` in formulas."""
+
     def wrap(fn: F) -> F:
         FUNCTIONS[name] = fn
         return fn
@@ -245,8 +265,7 @@ def _aggregate(c: Compiler, node: ast.Call, fn: str) -> Typed:
     if not node.args or not isinstance(node.args[0], ast.Name):
         raise ExprError(f"{fn} 的第一个参数必须是关联表名", f"例如 {fn}(members, …)")
     relation = node.args[0].id
-    inner = Compiler(c.scope.child(relation))
-    inner.text = c.text
+    inner = c.within(relation)
     rest = node.args[1:]
     needs_value = fn in ("sum", "max", "min")
     if len(rest) > (2 if needs_value else 1) or (needs_value and not rest) or (fn in ("any", "all") and not rest):
@@ -379,8 +398,7 @@ for _fn in ("any", "all", "count", "sum"):
 @register("head")
 def _head(c: Compiler, node: ast.Call) -> Typed:
     """The value of a member-level formula for the household head (relation == 'head')."""
-    inner = Compiler(c.scope.child("members"))
-    inner.text = c.text
+    inner = c.within("members")
     if len(node.args) != 1:
         raise ExprError("head 需要 1 个参数", "例如 head(is_migrant)")
     value = inner.visit(node.args[0])

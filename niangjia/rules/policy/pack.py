@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from niangjia.rules.errors import PolicyError, PolicyIssue
-from niangjia.rules.loader import PARAMETERS_FILE, load_parameters, load_policy, policy_files
-from niangjia.rules.model import Policy
-from niangjia.rules.params import Parameter
-from niangjia.rules.plan import compile_policy
+from niangjia.rules.policy.errors import PolicyError, PolicyIssue
+from niangjia.rules.policy.loading import PARAMETERS_FILE, load_parameters, load_policy, policy_files
+from niangjia.rules.policy.model import Policy
+from niangjia.rules.policy.parameters import Parameter
+from niangjia.rules.policy.plan import compile_policy
 
 
 def validate_policy(policy: Policy) -> list[PolicyIssue]:

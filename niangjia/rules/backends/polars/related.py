@@ -1,4 +1,4 @@
-"""Entity bases and related-table aggregations of the bulk path (:mod:`niangjia.rules.evaluate`).
+"""Entity bases and related-table aggregations of the bulk path (:mod:`.evaluate`).
 
 Which frame a policy's entities come from (households, persons, persons with their household's
 columns — joined before or after the cheap rules), and the aggregations over members, events,
@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from niangjia.rules.expr import AggRequest
-from niangjia.rules.params import column_name
-from niangjia.rules.plan import Plan
+from niangjia.rules.language.expression import AggRequest
+from niangjia.rules.policy.parameters import column_name
+from niangjia.rules.policy.plan import Plan
 from niangjia.rules.results import H, P
-from niangjia.rules.schema import TABLES
+from niangjia.rules.tables.schema import TABLES
 
 # The bulk evaluation is written once for both kinds of frame: lazy for the registry, eager for
 # a few households. The Polars expressions depend only on the compiled plan, so they are built

@@ -14,8 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from niangjia.rules.expr import Compiler, Scope
-from niangjia.rules.typed import ExprError, Fn, Row, Typed, combine, round_fen
+from niangjia.rules.language.expression import Compiler, Scope
+from niangjia.rules.language.typed import ExprError, Fn, Row, Typed, combine, round_fen
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 UNKNOWN = "未知"

@@ -1,4 +1,4 @@
-"""Read the five input tables from an Excel workbook or a directory; write results to Excel."""
+"""Read the five input tables from a workbook or a directory of files; write results to a file."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any, Final
 import polars as pl
 from python_calamine import CalamineError, CalamineWorkbook
 
-from niangjia.rules.check import ROW
-from niangjia.rules.schema import TABLES
+from niangjia.rules.tables.checks import ROW
+from niangjia.rules.tables.schema import TABLES
 
 
 def _cell_text(value: Any) -> str | None:
@@ -58,7 +58,7 @@ RESULTS_COMPRESSION: Final = "lz4"
 # A single results file keeps null counts but no min/max per row group: its row groups follow the
 # input's order (policy by policy), so household-id ranges overlap and a reader can rarely skip
 # one, while computing them costs 30 ms of the 180 ms it takes to write 3M rows. The parts of a
-# chunked screening do cover ranges of household ids, and keep full statistics (cli.screen_chunked).
+# chunked screening do cover ranges of household ids, and keep full statistics (tools.screen_chunked).
 RESULTS_STATISTICS: Final = {"min": False, "max": False, "distinct_count": False, "null_count": True}
 
 

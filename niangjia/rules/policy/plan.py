@@ -11,14 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from niangjia.rules import functions as _functions  # noqa: F401  (registers the built-ins)
-from niangjia.rules.errors import PolicyError, PolicyIssue
-from niangjia.rules.explain import compile_template
-from niangjia.rules.expr import Compiler, Scope
-from niangjia.rules.model import Policy, Rule
-from niangjia.rules.params import column_name
-from niangjia.rules.schema import DERIVED, TABLES
-from niangjia.rules.typed import ExprError, Typed, column, lifted, to_fen
+from niangjia.rules.language.explanations import compile_template
+from niangjia.rules.language.expression import Compiler, Scope
+from niangjia.rules.language.typed import ExprError, Typed, column, lifted, to_fen
+from niangjia.rules.policy.errors import PolicyError, PolicyIssue
+from niangjia.rules.policy.model import Policy, Rule
+from niangjia.rules.policy.parameters import column_name
+from niangjia.rules.tables.schema import DERIVED, TABLES
 
 RESERVED = {"as_of", "level", "level_label", "amount", "cap", "paid", "remaining"}
 

@@ -59,7 +59,8 @@ def column_name(param: str, key: str | None = None) -> str:
     return f"__p_{param}" if key is None else f"__p_{param}__{key}"
 
 
-def _cell(value: Decimal | None, unit: str) -> int | float | None:
+def cell_value(value: Decimal | None, unit: str) -> int | float | None:
+    """A resolved value as the screening frames hold it: fen for money, a float otherwise."""
     if value is None:
         return None
     return int(value * 100) if unit == "yuan" else float(value)
@@ -77,7 +78,7 @@ def param_frame(params: Iterable[Parameter], regions: Iterable[str | None], as_o
             col = column_name(p.name, key)
             schema[col] = dtype
             data[col] = [
-                _cell(v.get(key) if isinstance(v, Mapping) else v, p.unit)  # type: ignore[arg-type]
+                cell_value(v.get(key) if isinstance(v, Mapping) else v, p.unit)  # type: ignore[arg-type]
                 if v is not None
                 else None
                 for v in resolved

@@ -25,7 +25,8 @@ from typing import Any
 
 import polars as pl
 
-from niangjia.rules.typed import (
+from niangjia.rules.language.functions import FUNCTIONS
+from niangjia.rules.language.typed import (
     NUMERIC,
     ExprError,
     Fn,
@@ -86,9 +87,6 @@ class Scope:
         return alias
 
 
-FunctionImpl = Callable[["Compiler", ast.Call], Typed]
-FUNCTIONS: dict[str, FunctionImpl] = {}  # filled by niangjia.rules.functions
-
 _CMP: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
@@ -133,6 +131,12 @@ class Compiler:
         except SyntaxError as exc:
             raise ExprError(f"公式语法错误：{exc.msg}", "检查括号、引号和运算符", (exc.offset or 1) - 1) from None
         return self.visit(tree.body)
+
+    def within(self, relation: str) -> Compiler:
+        """A compiler for formulas over the rows of ``relation`` (same source text, for positions)."""
+        inner = Compiler(self.scope.child(relation))
+        inner.text = self.text
+        return inner
 
     def visit(self, node: ast.expr) -> Typed:
         """Compile one node (the whitelist lives here)."""

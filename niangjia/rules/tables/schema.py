@@ -109,8 +109,8 @@ _DTYPES: dict[Kind, pl.DataType] = {
     "money": pl.Int64(),  # integer fen: exact, and fast in Polars
 }
 
-_TRUE = ("true", "1", "是", "yes", "y", "t")
-_FALSE = ("false", "0", "否", "no", "n", "f")
+TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
+FALSE_WORDS = ("false", "0", "否", "no", "n", "f")
 
 
 def require_known_tables(names: Iterable[str]) -> None:
@@ -118,12 +118,6 @@ def require_known_tables(names: Iterable[str]) -> None:
     unknown = set(names) - set(TABLES)
     if unknown:
         raise ValueError(f"未知的输入表：{sorted(unknown)}；只接受 {sorted(TABLES)}")
-
-
-def column_kind(table: str, name: str) -> Kind:
-    """Return the kind of ``table.name`` (input or derived column)."""
-    spec = TABLES[table].get(name) or DERIVED.get(table, {})[name]
-    return spec.kind
 
 
 # Text typed by people: full-width digits and signs (１２３４．５), thousands separators in money
@@ -143,11 +137,11 @@ def clean_money_text(expr: pl.Expr) -> pl.Expr:
     return clean_text(expr).str.replace_all(",", "", literal=True).str.strip_suffix("元").str.strip_chars()
 
 
-def _convert(name: str, col: Column, dtype: pl.DataType) -> pl.Expr:
+def convert_column(name: str, col: Column, dtype: pl.DataType) -> pl.Expr:
     """Cast one input column to its kind; money becomes integer fen without float rounding.
 
     Text that cannot be read as the column's kind becomes null (unknown) here;
-    :func:`niangjia.rules.check.check_tables` reports it with its row before a file is screened.
+    :func:`niangjia.rules.tables.checks.check_tables` reports it with its row before a file is screened.
     """
     expr = pl.col(name)
     if col.kind == "money":
@@ -157,7 +151,14 @@ def _convert(name: str, col: Column, dtype: pl.DataType) -> pl.Expr:
         return (expr.cast(pl.Decimal(18, 2)) * 100).cast(pl.Int64).alias(name)
     if dtype == pl.String and col.kind == "bool":
         low = clean_text(expr).str.to_lowercase()
-        return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False).otherwise(None).alias(name)
+        return (
+            pl.when(low.is_in(TRUE_WORDS))
+            .then(True)
+            .when(low.is_in(FALSE_WORDS))
+            .then(False)
+            .otherwise(None)
+            .alias(name)
+        )
     if dtype == pl.String and col.kind == "date":
         text = clean_text(expr)
         dates = [text.str.to_date(f, strict=False) for f in DATE_FORMATS]
@@ -181,7 +182,9 @@ def normalize_table(name: str, frame: pl.DataFrame | pl.LazyFrame | None) -> pl.
         return pl.LazyFrame(schema={c: _DTYPES[s.kind] for c, s in spec.items()})
     lf = frame.lazy()
     have = lf.collect_schema()
-    exprs = [_convert(c, s, have[c]) if c in have else pl.lit(None, _DTYPES[s.kind]).alias(c) for c, s in spec.items()]
+    exprs = [
+        convert_column(c, s, have[c]) if c in have else pl.lit(None, _DTYPES[s.kind]).alias(c) for c, s in spec.items()
+    ]
     lf = lf.select(exprs)
     if name == "households":
         # The union keeps the archive itself, so "no level recorded" is known: not archived.

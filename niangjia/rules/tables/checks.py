@@ -1,6 +1,6 @@
 """Check input tables before a file is screened: each problem with its table, row, column and fix.
 
-The engine itself reads text it cannot type as unknown (see :func:`niangjia.rules.schema._convert`),
+The engine itself reads text it cannot type as unknown (see :func:`niangjia.rules.tables.schema.convert_column`),
 which is right for a registry extract but would hide a typing mistake in a roster somebody filled
 in by hand: a misspelt column would make every household "possibly", a date written 2024-13-01
 would quietly become unknown. ``screen --input`` therefore checks the tables first and screens
@@ -12,7 +12,7 @@ nothing while any problem is left:
   events, payments and documents naming a person or household that is not in the tables.
 
 Rows are numbered as the user sees them: the sheet row of a workbook, the line of a CSV file
-(both carry ``__row`` from :mod:`niangjia.rules.io`), or the record's position in a parquet file.
+(both carry ``__row`` from :mod:`niangjia.rules.tables.io`), or the record's position in a parquet file.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from niangjia.rules.schema import TABLES, Column, _convert, clean_text
+from niangjia.rules.tables.schema import TABLES, Column, clean_text, convert_column
 
 ROW = "__row"  # the row number the reader attached (sheet row, CSV line)
 _REPEAT_FIX = "每个编号只出现一次：合并或改正重复的行"
@@ -101,7 +101,7 @@ def _bad_cells(name: str, lf: pl.LazyFrame, schema: pl.Schema, positional: bool,
     ]
     if not checked:
         return []
-    bad = [clean_text(pl.col(c)).is_not_null() & _convert(c, s, pl.String()).is_null() for c, s in checked]
+    bad = [clean_text(pl.col(c)).is_not_null() & convert_column(c, s, pl.String()).is_null() for c, s in checked]
     found = (
         lf.select(ROW, *[pl.when(b).then(pl.col(c)).alias(c) for b, (c, _) in zip(bad, checked, strict=True)])
         .filter(pl.any_horizontal([pl.col(c).is_not_null() for c, _ in checked]))
