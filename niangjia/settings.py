@@ -38,6 +38,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 NIANGJIA_DATA_KEY = os.environ.get("NIANGJIA_DATA_KEY", "")
 # Keyed-hash (blind index) key; kept apart so data-key rotation never changes lookups.
 NIANGJIA_HASH_KEY = os.environ.get("NIANGJIA_HASH_KEY", "")
+# Reveals, searches by a full ID or phone, and "registered by another union" answers, per user and
+# hour (niangjia/core/disclosure.py, docs/personal-data.md).
+NIANGJIA_DISCLOSURES_PER_HOUR = int(os.environ.get("NIANGJIA_DISCLOSURES_PER_HOUR", "60"))
 # Directory of policy files (rules-as-code); see docs/policies.md.
 NIANGJIA_POLICY_DIR = Path(os.environ.get("NIANGJIA_POLICY_DIR", PROJECT_DIR / "policies"))
 
@@ -190,7 +193,9 @@ NIANGJIA_IMPORT_MAX_ROWS = int(os.environ.get("NIANGJIA_IMPORT_MAX_ROWS", "20000
 NIANGJIA_IMPORT_MAX_COLUMNS = int(os.environ.get("NIANGJIA_IMPORT_MAX_COLUMNS", "200"))
 NIANGJIA_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("NIANGJIA_IMPORT_MAX_UNPACKED_BYTES", str(500 * 1024 * 1024)))
 NIANGJIA_IMPORT_MAX_RATIO = int(os.environ.get("NIANGJIA_IMPORT_MAX_RATIO", "100"))
-NIANGJIA_IMPORT_READER_MEMORY_BYTES = int(os.environ.get("NIANGJIA_IMPORT_READER_MEMORY_BYTES", str(1024 * 1024 * 1024)))
+NIANGJIA_IMPORT_READER_MEMORY_BYTES = int(
+    os.environ.get("NIANGJIA_IMPORT_READER_MEMORY_BYTES", str(1024 * 1024 * 1024))
+)
 NIANGJIA_IMPORT_READER_SECONDS = float(os.environ.get("NIANGJIA_IMPORT_READER_SECONDS", "120"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
+from niangjia.core.disclosure import DisclosureLimitReached
 from niangjia.core.scoping import Action, allows
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
 from niangjia.registry.exporting import export_enterprises, export_workers
 from niangjia.registry.forms import EnterpriseFilterForm, WorkerFilterForm
-from niangjia.registry.services import reveal
+from niangjia.registry.identity import FIELDS
+from niangjia.registry.services import reveal, worker_search
 
 
 def _after(request: HttpRequest) -> int | None:
@@ -76,8 +80,12 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def worker_list_view(request: HttpRequest) -> HttpResponse:
     form = WorkerFilterForm(request.GET or None)
     q = request.GET.get("q", "").strip()
+    refused = ""
     if q:
-        rows = selectors.worker_search(user=staff_of(request), q=q, limit=selectors.PAGE_SIZE)
+        try:
+            rows = worker_search(actor=staff_of(request), q=q, limit=selectors.PAGE_SIZE)
+        except DisclosureLimitReached as limit:
+            rows, refused = [], str(limit)
         next_query = ""
     else:
         rows = selectors.worker_list(user=staff_of(request), filters=form.to_filter(), after_id=_after(request))
@@ -88,6 +96,7 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": rows,
         "next_query": next_query,
+        "refused": refused,
         "query": query.urlencode(),
         "can_export": allows(staff_of(request), Action.EXPORT),
     }
@@ -126,11 +135,20 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def reveal_view(request: HttpRequest, kind: str, pk: int, field: str) -> HttpResponse:
     """Return the full value of one protected field as an HTMX fragment; the reveal is audited."""
     obj: models.Model
+    if field not in FIELDS:
+        raise Http404("没有这项信息。")
     if kind == "worker":
         obj = selectors.worker_get(user=staff_of(request), pk=pk, action=Action.REVEAL)
-    else:
+    elif kind == "member":
         obj = selectors.member_get(user=staff_of(request), pk=pk, action=Action.REVEAL)
-    value = reveal(actor=staff_of(request), obj=obj, field=field)
+    else:
+        raise Http404
+    try:
+        value = reveal(actor=staff_of(request), obj=obj, field=field)
+    except ValidationError as error:
+        return HttpResponse(escape("；".join(error.messages)), status=422)
+    except DisclosureLimitReached as limit:
+        return HttpResponse(escape(str(limit)), status=429)
     return render(request, "registry/_revealed.html", {"value": value})
 
 

@@ -3,6 +3,7 @@
 from niangjia.registry.models.enterprise import Enterprise, EnterpriseAssignment
 from niangjia.registry.models.evidence import Document, LifeEvent, ReceivedAid
 from niangjia.registry.models.household import Household, HouseholdCircumstances, HouseholdMember, MemberCircumstances
+from niangjia.registry.models.transfer import WorkerTransfer
 from niangjia.registry.models.worker import Employment, Worker
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "MemberCircumstances",
     "ReceivedAid",
     "Worker",
+    "WorkerTransfer",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from niangjia.core.ranges import date_range
 from niangjia.core.scoping import ScopeSpec
 from niangjia.orgs.models import UnionOrg
 from niangjia.registry.choices import EmploymentForm, TransferStatus
@@ -30,7 +31,7 @@ class WorkerTransfer(models.Model):
     to_org = models.ForeignKey(UnionOrg, verbose_name="调入工会", on_delete=models.PROTECT, related_name="+")
     post = models.CharField("岗位", max_length=64, blank=True)
     form = models.CharField("用工形式", max_length=24, choices=EmploymentForm.choices, default=EmploymentForm.STANDARD)
-    start_date = models.DateField("入职日期", null=True, blank=True)
+    start_date = models.DateField("入职日期", null=True, blank=True, validators=date_range())
     status = models.CharField("状态", max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from niangjia.core.audit import audit_record
-from niangjia.core.identifiers import id_number_birth_date, id_number_sex, normalize_phone, validate_id_number
+from niangjia.core.disclosure import disclosure_check
+from niangjia.core.identifiers import (
+    id_number_birth_date,
+    id_number_sex,
+    mask_id_number,
+    normalize_phone,
+    validate_id_number,
+)
 from niangjia.core.pinyin import name_initials, name_pinyin
-from niangjia.core.scoping import Action, require
+from niangjia.core.scoping import Action, can, require
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.choices import EmploymentForm
 from niangjia.registry.identity import ADDRESS, BANK_ACCOUNT, ID_NUMBER, PHONE, id_digest, read_protected, set_protected
@@ -141,19 +148,23 @@ def worker_register(
     else `org`.
     """
     data = data.cleaned()
-    existing = None
-    if data.id_number:
-        existing = Worker.objects.filter(id_number_hash=id_digest(data.id_number)).first()
-    if existing is not None:
-        worker, changes = _update(actor=actor, worker=existing, data=data)
-        return worker, False, changes
     owner = data.enterprise.org if data.enterprise is not None else org
-    if owner is None:
-        raise ValidationError({"enterprise": "请指定所在企业或负责工会。"})
-    if actor is not None:
+    if actor is not None and owner is not None:
+        # Checked before the ID number is looked up: a refusal says nothing about who is on file.
         # At an enterprise, whoever may change the enterprise may register its workers (a cadre
         # at their paired enterprise too); without one, the actor needs the union organization.
         require(actor, Action.CHANGE, data.enterprise if data.enterprise is not None else owner)
+    existing = Worker.objects.filter(id_number_hash=id_digest(data.id_number)).first() if data.id_number else None
+    if existing is not None and actor is not None and not can(actor, Action.CHANGE, existing):
+        if owner is None:
+            existing = None  # answered as for a number not on file: the owner is missing
+        else:
+            worker_found_elsewhere(actor=actor, data=data)
+    if existing is not None:
+        worker, changes = _update(actor=actor, worker=existing, data=data)
+        return worker, False, changes
+    if owner is None:
+        raise ValidationError({"enterprise": "请指定所在企业或负责工会。"})
     with transaction.atomic():
         worker = Worker(org=owner, name="")
         changes = worker_apply_data(worker, data)
@@ -167,6 +178,33 @@ def worker_register(
     return worker, True, changes
 
 
+class WorkerRegisteredElsewhere(ValidationError):
+    """The ID number belongs to a worker another union holds; the answer offers a transfer request."""
+
+
+def worker_found_elsewhere(*, actor: StaffUser, data: WorkerData) -> NoReturn:
+    """Tell `actor` that the ID number is registered by another union: a disclosure, budgeted and audited.
+
+    Only roles that may register workers get here (the role and the target were checked first),
+    and only as often as the hourly disclosure budget allows; everyone else gets the answer they
+    would get for a number not on file.
+    """
+    disclosure_check(actor=actor)
+    masked = mask_id_number(data.id_number or "")
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="registry.worker.found_elsewhere", target_label=f"{data.name}（{masked}）",
+            new={"id_number": masked, "enterprise": str(data.enterprise or "")},
+        )  # fmt: skip
+    raise WorkerRegisteredElsewhere(
+        {
+            "id_number": "该身份证号的职工已由其他工会登记。如其已到本单位工作，请提交调动申请，"
+            "原负责工会确认后即转入本单位；如号码有误，请核对身份证。"
+        },
+        code="registered_elsewhere",
+    )
+
+
 def worker_update(
     *, actor: StaffUser | None, worker: Worker, data: WorkerData
 ) -> tuple[Worker, dict[str, tuple[Any, Any]]]:
@@ -174,6 +212,9 @@ def worker_update(
     data = data.cleaned()
     if data.id_number and worker.id_number_hash and worker.id_number_hash != id_digest(data.id_number):
         other = Worker.objects.filter(id_number_hash=id_digest(data.id_number)).exclude(pk=worker.pk).first()
+        if other is not None and actor is not None and not can(actor, Action.CHANGE, other):
+            require(actor, Action.CHANGE, worker)  # before anything is said about the number
+            worker_found_elsewhere(actor=actor, data=data)
         if other is not None:
             raise ValidationError({"id_number": "该身份证号已属于另一名职工；如为同一人，请使用“合并”。"})
     return _update(actor=actor, worker=worker, data=data)
