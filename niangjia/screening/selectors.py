@@ -8,6 +8,7 @@ counts under `SMALL_COUNT` withheld (a count of 1 in a small enterprise names a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
@@ -66,7 +67,7 @@ def _attach_heads(rows: list[ScreeningResult]) -> None:
         row.head = heads.get(row.household_id)  # type: ignore[attr-defined]
 
 
-def worklist_summary(*, user: StaffUser, filters: WorklistFilter) -> list[dict[str, object]]:
+def worklist_summary(*, user: StaffUser, filters: WorklistFilter) -> list[dict[str, Any]]:
     """Per policy and outcome: how many and how much, within the user's scope.
 
     For roles without `Action.SENSITIVE`, a count under SMALL_COUNT and its amount are

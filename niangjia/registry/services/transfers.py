@@ -25,9 +25,10 @@ from niangjia.registry.services.workers import WorkerData
 
 def transfer_request(*, actor: StaffUser, data: WorkerData) -> WorkerTransfer:
     """Ask the union holding the worker with `data.id_number` to let them move to `data.enterprise`."""
-    if data.enterprise is None:
+    enterprise = data.enterprise
+    if enterprise is None:
         raise ValidationError({"enterprise": "请指定调入单位。"})
-    require(actor, Action.CHANGE, data.enterprise)
+    require(actor, Action.CHANGE, enterprise)
     data = data.cleaned()
     if not data.id_number:
         raise ValidationError({"id_number": "请填写要调入职工的身份证号。"})
@@ -43,7 +44,7 @@ def transfer_request(*, actor: StaffUser, data: WorkerData) -> WorkerTransfer:
         raise ValidationError({"id_number": "其他工会没有登记该身份证号的职工，无需调动，请直接登记。"})
     transfer = WorkerTransfer(
         worker=worker, name=data.name, id_number_masked=masked, from_org=worker.org,
-        to_enterprise=data.enterprise, to_org=data.enterprise.org, post=data.post or "",
+        to_enterprise=enterprise, to_org=enterprise.org, post=data.post or "",
         form=data.form or EmploymentForm.STANDARD, start_date=data.start_date, requested_by=actor,
     )  # fmt: skip
     transfer.full_clean(exclude=["worker", "requested_by"], validate_constraints=False)
@@ -52,7 +53,7 @@ def transfer_request(*, actor: StaffUser, data: WorkerData) -> WorkerTransfer:
             transfer.save()
             audit_record(
                 actor=actor, action="registry.transfer.request", target=transfer,
-                target_label=f"{data.name}（{masked}）调入{data.enterprise.name}",
+                target_label=f"{data.name}（{masked}）调入{enterprise.name}",
             )  # fmt: skip
     except IntegrityError:
         raise ValidationError({"id_number": "已经为该职工提交过调入本单位的申请，正在等待原负责工会确认。"}) from None
