@@ -104,7 +104,10 @@ def test_unknown_head_and_bad_money(tmp_path: Path, tree: Tree, head: None) -> N
     reasons = {(e.row, e.column): e.reason for e in result.errors}
     assert reasons == {
         (2, "月收入"): "“三千”不是数字，请填写如 1234.50 这样的数字。",
-        (5, "户主身份证号"): "在您管辖的职工中没有找到该户主，请先导入职工名册（户主须是您管辖范围内已登记的职工），或核对身份证号。",
+        (
+            5,
+            "户主身份证号",
+        ): "在您管辖的职工中没有找到该户主，请先导入职工名册（户主须是您管辖范围内已登记的职工），或核对身份证号。",
     }
     assert not Household.objects.exists()
 
@@ -115,7 +118,9 @@ def test_head_outside_scope(tmp_path: Path, tree: Tree, head: None) -> None:
 
     result = import_file(kind="households", path=path, user=tree.yanta_staff)
 
-    assert {e.reason for e in result.errors} == {"在您管辖的职工中没有找到该户主，请先导入职工名册（户主须是您管辖范围内已登记的职工），或核对身份证号。"}
+    assert {e.reason for e in result.errors} == {
+        "在您管辖的职工中没有找到该户主，请先导入职工名册（户主须是您管辖范围内已登记的职工），或核对身份证号。"
+    }
     assert not Household.objects.exists()
 
 

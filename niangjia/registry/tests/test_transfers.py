@@ -40,10 +40,16 @@ def test_roles_that_cannot_register_get_one_answer_whether_or_not_the_number_exi
     staff = _api(tree.yanliang_staff)
 
     # A leader may not register: the enterprise is not theirs to change (404), whatever the number.
-    held, unknown = _register(leader, registry.yl_enterprise.pk, YT_ID), _register(leader, registry.yl_enterprise.pk, NEW_ID)
+    held, unknown = (
+        _register(leader, registry.yl_enterprise.pk, YT_ID),
+        _register(leader, registry.yl_enterprise.pk, NEW_ID),
+    )
     assert held == unknown and held[0] == 404
     # Nobody may register at an enterprise out of scope: the same 404 either way.
-    held, unknown = _register(staff, registry.yt_enterprise.pk, YT_ID), _register(staff, registry.yt_enterprise.pk, NEW_ID)
+    held, unknown = (
+        _register(staff, registry.yt_enterprise.pk, YT_ID),
+        _register(staff, registry.yt_enterprise.pk, NEW_ID),
+    )
     assert held == unknown and held[0] == 404
     assert Worker.objects.count() == 3
     assert not AuditEntry.objects.filter(action="registry.worker.found_elsewhere").exists()
@@ -73,10 +79,14 @@ def test_transfer_requested_approved_and_the_worker_moves(tree, registry):  # ty
     incoming = holder.get("/api/registry/transfers", {"box": "incoming"}).json()
     # The requester's side cannot decide, and sees nothing of the record.
     refused = requester.post(
-        f"/api/registry/transfers/{created.json()['id']}/decision", {"decision": "approve"}, content_type="application/json"
+        f"/api/registry/transfers/{created.json()['id']}/decision",
+        {"decision": "approve"},
+        content_type="application/json",
     )
     approved = holder.post(
-        f"/api/registry/transfers/{created.json()['id']}/decision", {"decision": "approve"}, content_type="application/json"
+        f"/api/registry/transfers/{created.json()['id']}/decision",
+        {"decision": "approve"},
+        content_type="application/json",
     )
 
     assert created.status_code == 201 and created.json()["id_number"] == "6101**********" + YT_ID[-4:]
@@ -92,7 +102,8 @@ def test_transfer_requested_approved_and_the_worker_moves(tree, registry):  # ty
     assert holder.get(f"/api/registry/workers/{worker.pk}").status_code == 404
     # Decided once: a second decision changes nothing.
     twice = holder.post(
-        f"/api/registry/transfers/{created.json()['id']}/decision", {"decision": "reject", "note": "x"},
+        f"/api/registry/transfers/{created.json()['id']}/decision",
+        {"decision": "reject", "note": "x"},
         content_type="application/json",
     )
     assert twice.status_code == 422 and "已处理" in twice.json()["error"]["message"]
@@ -121,10 +132,13 @@ def test_rejecting_needs_a_reason(tree, registry):  # type: ignore[no-untyped-de
         content_type="application/json",
     ).json()["id"]
 
-    bare = holder.post(f"/api/registry/transfers/{pk}/decision", {"decision": "reject"}, content_type="application/json")
+    bare = holder.post(
+        f"/api/registry/transfers/{pk}/decision", {"decision": "reject"}, content_type="application/json"
+    )
     still_pending = WorkerTransfer.objects.get(pk=pk).status
     with_note = holder.post(
-        f"/api/registry/transfers/{pk}/decision", {"decision": "reject", "note": "该职工仍在本单位"},
+        f"/api/registry/transfers/{pk}/decision",
+        {"decision": "reject", "note": "该职工仍在本单位"},
         content_type="application/json",
     )
 
@@ -152,10 +166,16 @@ def test_web_register_offers_a_transfer(tree, registry):  # type: ignore[no-unty
 @override_settings(NIANGJIA_DISCLOSURES_PER_HOUR=1)
 def test_import_counts_numbers_held_elsewhere_against_the_budget(tree, registry, tmp_path: Path):  # type: ignore[no-untyped-def]
     other = make_id_number("610113", date(1980, 1, 1), 5, "F")
-    import_file(kind="workers", path=write_xlsx(tmp_path / "yt.xlsx", [["姓名", "身份证号", "工作单位"], ["乙", other, "雁塔科技有限公司"]]), user=None)
+    import_file(
+        kind="workers",
+        path=write_xlsx(tmp_path / "yt.xlsx", [["姓名", "身份证号", "工作单位"], ["乙", other, "雁塔科技有限公司"]]),
+        user=None,
+    )
     header = ["姓名", "身份证号", "工作单位"]
     one = write_xlsx(tmp_path / "one.xlsx", [header, ["王芳", YT_ID, "阎良餐饮有限公司"]])
-    two = write_xlsx(tmp_path / "two.xlsx", [header, ["王芳", YT_ID, "阎良餐饮有限公司"], ["乙", other, "阎良餐饮有限公司"]])
+    two = write_xlsx(
+        tmp_path / "two.xlsx", [header, ["王芳", YT_ID, "阎良餐饮有限公司"], ["乙", other, "阎良餐饮有限公司"]]
+    )
 
     preview = import_file(kind="workers", path=one, user=tree.yanliang_staff, dry_run=True)
     confirm = import_file(kind="workers", path=one, user=tree.yanliang_staff, disclosed=preview.found_elsewhere)

@@ -29,7 +29,10 @@ def _api(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_roles_and_the_sensitive_action(tree):  # type: ignore[no-untyped-def]
-    may = {user.username: allows(user, Action.SENSITIVE) for user in (tree.city_admin, tree.yanliang_staff, tree.yanliang_cadre, tree.yanliang_leader)}
+    may = {
+        user.username: allows(user, Action.SENSITIVE)
+        for user in (tree.city_admin, tree.yanliang_staff, tree.yanliang_cadre, tree.yanliang_leader)
+    }
     assert may == {"admin": True, "yl_staff": True, "yl_cadre": True, "yl_leader": False}
 
 
