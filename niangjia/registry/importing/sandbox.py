@@ -31,11 +31,7 @@ SPLIT = "请删除多余的工作表和空行空列后另存再导入；内容�
 def excel_rows(path: Path, *, kind: str, limits: ReadLimits) -> Iterator[tuple[int, list[Any]]]:
     """Yield (Excel row number, cells) of the first sheet of an xlsx or xls file, read in a child."""
     with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(  # noqa: S603 - our own script, the file path as an argument
-            [sys.executable, "-I", str(CHILD), str(path), json.dumps(limits.for_child(kind))],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, bufsize=1 << 16,
-            env={"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"},
-        )  # fmt: skip
+        child = _start(path, kind, limits, errors)
         timer = _Deadline(child, limits.seconds)
         try:
             assert child.stdout is not None
@@ -49,6 +45,17 @@ def excel_rows(path: Path, *, kind: str, limits: ReadLimits) -> Iterator[tuple[i
                 child.kill()
             child.wait()
             child.stdout.close()  # type: ignore[union-attr]
+
+
+def _start(path: Path, kind: str, limits: ReadLimits, errors: IO[bytes]) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(  # noqa: S603 - our own script, the file path as an argument
+            [sys.executable, "-I", str(CHILD), str(path), json.dumps(limits.for_child(kind))],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, bufsize=1 << 16,
+            env={"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"},
+        )  # fmt: skip
+    except OSError as exc:  # no process to be had (the server is at its limits)
+        raise ImportFileError("服务器暂时无法读取文件，请稍后再试。") from exc
 
 
 class _ChildDied(Exception):

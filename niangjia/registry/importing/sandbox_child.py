@@ -56,7 +56,7 @@ def main(path: str, limits: dict[str, Any]) -> None:
             check_package(path, limits)
         for line in _rows(path, limits):
             out.write(json.dumps(line, ensure_ascii=False, default=_tagged).encode() + b"\n")
-            if "ready" in line:
+            if isinstance(line, dict):  # {"ready": …}: let the parent stop its parse clock
                 out.flush()
     except Refused as refusal:
         out.write(json.dumps(refusal.record, ensure_ascii=False).encode() + b"\n")
