@@ -118,6 +118,13 @@ class Typed:
         return self.const is not _NOCONST
 
 
+def require_kind(t: Typed, *kinds: str, what: str) -> Typed:
+    """``t`` when it is of one of ``kinds``; else the error naming ``what`` needed which."""
+    if t.kind not in kinds:
+        raise ExprError(f"{what} 需要 {'/'.join(kinds)} 类型，得到 {t.kind}", "检查传入的字段")
+    return t
+
+
 def const(value: Any) -> Typed:
     """Return a compile-time constant (int, Decimal, str, bool or date)."""
     if isinstance(value, bool):
