@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import resource
 import statistics
@@ -121,9 +120,6 @@ def main() -> None:
         def bulk() -> pl.DataFrame:
             return native.run(tbs, tables, as_of)
 
-    # The same process handling as ``python -m niangjia.rules``: the imports and the tax-benefit
-    # system are frozen out of the cyclic collector, and so is everything before exit.
-    gc.freeze()
     if args.single:
         print(json.dumps(time_single(tables, args.single, screen)))
         return
@@ -139,7 +135,6 @@ def main() -> None:
     except MemoryError:
         did_not_fit(f"MemoryError under the {args.memory_limit_gb:g} GiB address-space cap")
     result.write_parquet(args.output)
-    gc.freeze()
 
 
 if __name__ == "__main__":
