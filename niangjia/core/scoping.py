@@ -33,6 +33,8 @@ class Action(enum.StrEnum):
     # Income, health, disability and what is derived from them (screening reasons, levels, hints).
     SENSITIVE = "sensitive"
     AUDIT = "audit"
+    # Create, edit, deactivate, unlock and reset the passwords of staff users in the subtree.
+    MANAGE_STAFF = "manage_staff"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -50,6 +52,7 @@ ACTION_LABELS = {
     Action.REVEAL: "查看完整敏感信息",
     Action.SENSITIVE: "查看收入、健康等家庭情况",
     Action.AUDIT: "查询审计记录",
+    Action.MANAGE_STAFF: "管理工作人员",
 }
 
 
