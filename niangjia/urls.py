@@ -6,7 +6,6 @@ from niangjia.api import api
 
 urlpatterns = [
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("niangjia.registry.urls")),
     path("screening/", include("niangjia.screening.urls")),
     path("", include("niangjia.web.urls")),
