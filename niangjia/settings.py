@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "niangjia.registry",
     "niangjia.screening",
     "niangjia.web",
+    "niangjia.demo",
 ]
 
 MIDDLEWARE = [

@@ -67,21 +67,23 @@ def prepare(url: str) -> None:
     """A fresh database with the union tree and the one enterprise the rows work at."""
     fresh_database(url)
     from niangjia.core.identifiers import make_uscc
-    from niangjia.orgs.demo import tree_seed
+    from niangjia.demo.orgs import tree_seed
     from niangjia.orgs.models import Area
-    from niangjia.registry.services import enterprise_create
+    from niangjia.registry.services import EnterpriseData, enterprise_create
 
     tree = tree_seed(seed=1)
     street = tree.streets["610114"][0]
     enterprise_create(
         actor=None,
         org=street,
-        name=ENTERPRISE,
-        uscc=make_uscc("91610114MA0000001"),
-        ownership="private",
-        size_class="small",
-        industry="C",
-        area=Area.objects.get(code=street.area.code),
+        data=EnterpriseData(
+            name=ENTERPRISE,
+            uscc=make_uscc("91610114MA0000001"),
+            ownership="private",
+            size_class="small",
+            industry="C",
+            area=Area.objects.get(code=street.area.code),
+        ),
     )
 
 

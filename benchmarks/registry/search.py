@@ -55,7 +55,7 @@ def load(n: int, seed: int) -> list[tuple[str, str]]:
 
     from niangjia.core.identifiers import make_id_number
     from niangjia.core.pinyin import name_initials, name_pinyin
-    from niangjia.orgs.demo import person_name, tree_seed
+    from niangjia.demo.orgs import person_name, tree_seed
     from niangjia.registry.identity import ID_NUMBER, PHONE, set_protected
     from niangjia.registry.models import Worker
 

@@ -1,13 +1,14 @@
 """Audit: a registry of action names and the one function services call to record.
 
 Services call `audit_record` inside their own transaction, so an action and its
-audit entry commit or roll back together. Names are "<app>.<entity>.<verb>";
+audit entry commit or roll back together; bulk services build entries with
+`audit_entry` and write them with `audit_records`. Names are "<app>.<entity>.<verb>";
 every name must be registered (with its Chinese label) before it is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
@@ -46,7 +47,7 @@ def _jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {key: (value if isinstance(value, (int, bool, type(None))) else str(value)) for key, value in values.items()}
 
 
-def audit_record(
+def audit_entry(
     *,
     actor: Any,
     action: str,
@@ -56,7 +57,7 @@ def audit_record(
     target_label: str | None = None,
     org_path: str | None = None,
 ) -> AuditEntry:
-    """Append one audit entry; call it inside the service's transaction.
+    """Build (not save) one audit entry, stamped with the current request's id and address.
 
     `org_path` places the entry in the union tree for scoped search; by default it is the
     actor's organization (give it when there is no actor, e.g. a failed login).
@@ -65,7 +66,7 @@ def audit_record(
         raise ValueError(f"audit action {action!r} is not registered")
     info = current_request()
     org = getattr(actor, "org", None) if actor is not None else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=getattr(actor, "username", "") or "系统",
         org_path=org_path if org_path is not None else (getattr(org, "path", "") or ""),
@@ -78,6 +79,35 @@ def audit_record(
         request_id=info.request_id,
         ip=info.ip,
     )
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    target_label: str | None = None,
+    org_path: str | None = None,
+) -> AuditEntry:
+    """Append one audit entry; call it inside the service's transaction."""
+    entry = audit_entry(
+        actor=actor, action=action, target=target, old=old, new=new, target_label=target_label, org_path=org_path
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_records(entries: Iterable[AuditEntry], *, batch_size: int = 1000) -> int:
+    """Append many entries built with `audit_entry` in a few INSERTs; call it inside the service's transaction.
+
+    For bulk services (imports, the demo): one entry per record still, written as Zulip's
+    `bulk_create_users` writes its audit rows. Returns how many were written.
+    """
+    entries = list(entries)
+    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)
 
 
 def audit_reveal(*, actor: Any, target: models.Model, field: str) -> AuditEntry:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,12 +11,10 @@ from niangjia.registry.choices import Relation
 from niangjia.registry.identity import id_digest
 from niangjia.registry.importing.result import validation_messages
 from niangjia.registry.importing.rows import Row
+from niangjia.registry.importing.run import ImportRun
 from niangjia.registry.models import Household, HouseholdCircumstances, HouseholdMember, Worker
 from niangjia.registry.services import household_create, household_facts_update, member_add, member_facts_update
 from niangjia.registry.services.households import HOUSEHOLD_FACTS, MEMBER_FACTS
-
-if TYPE_CHECKING:
-    from niangjia.registry.importing.run import ImportRun
 
 MEMBER_VALUES = ["birth_date", "work_status", "able_to_work", "school_stage", "admission_year", "admission_kind"]
 # The file's column for each field a service may complain about.
@@ -90,8 +88,6 @@ def _update_household(household: Household, row: Row, run: ImportRun) -> bool:
 
 
 def _member_row(household: Household, row: Row, run: ImportRun) -> None:
-    from niangjia.registry.importing.households import existing_member
-
     values = _member_values(row, head=False)
     try:
         member = existing_member(household.pk, row.values)
@@ -168,3 +164,15 @@ def _settle_late(row: Row, run: ImportRun) -> None:
     run.result.error_rows += 1
     for error in row.errors:
         run.result.add_error(error)
+
+
+def existing_member(household_id: int | None, values: dict[str, Any]) -> HouseholdMember | None:
+    """The member a row names: by ID number (own, or as a registered worker), else by name in the household."""
+    member_id = values.get("id_number")
+    if member_id:
+        digest = id_digest(member_id)
+        found = HouseholdMember.objects.filter(id_number_hash=digest).first()
+        return found or HouseholdMember.objects.filter(worker__id_number_hash=digest).first()
+    if household_id is None:
+        return None
+    return HouseholdMember.objects.filter(household_id=household_id, name=values["name"], id_number_hash=None).first()

@@ -1,4 +1,4 @@
-"""Importing enterprises: one per 统一社会信用代码, created or updated in bulk."""
+"""Importing enterprises: one per 统一社会信用代码, created or updated by `enterprise_bulk_register`."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from niangjia.core.audit import audit_record
 from niangjia.core.identifiers import normalize_phone, validate_uscc
+from niangjia.orgs.models import UnionOrg
 from niangjia.registry.choices import Industry
 from niangjia.registry.importing.cells import CellError, fold
+from niangjia.registry.importing.result import validation_messages
 from niangjia.registry.importing.rows import Row, chunked
 from niangjia.registry.importing.run import CHUNK_ROWS, ImportRun
 from niangjia.registry.models import Enterprise
+from niangjia.registry.services import EnterpriseData, enterprise_bulk_register
 
 FIELDS = ["name", "ownership", "size_class", "is_platform", "industry", "area", "address", "lng", "lat",
           "contact_name", "contact_phone", "employee_count"]  # fmt: skip
@@ -37,36 +38,28 @@ def parse_industry(text: str) -> str:
 
 
 def import_enterprises(rows: Iterator[Row], run: ImportRun) -> None:
-    """Validate, then (when writing) create or update every good row, chunk by chunk."""
+    """Map every row to EnterpriseData and hand each chunk to `enterprise_bulk_register`; report row by row."""
     for chunk in chunked(rows, CHUNK_ROWS):
         good = [(row, values) for row in chunk if (values := _clean(row, run)) is not None]
-        existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[v["uscc"] for _, v in good])}
-        allowed = set(run.ctx.changeable(Enterprise.objects.filter(pk__in=[e.pk for e in existing.values()]))
-                      .values_list("pk", flat=True))  # fmt: skip
-        created: list[Enterprise] = []
-        changed: list[tuple[Enterprise, dict[str, Any], dict[str, Any]]] = []
+        # Which rows are new decides what they must give and where they go (the service looks again).
+        on_file = set(Enterprise.objects.filter(uscc__in=[v["uscc"] for _, v in good]).values_list("uscc", flat=True))
+        mapped: list[tuple[Row, EnterpriseData]] = []
         for row, values in good:
-            enterprise = existing.get(values["uscc"])
-            if enterprise is None:
-                new = _new(row, values, run)
-                if run.settle(row) and new is not None:
-                    created.append(new)
-                    run.result.new += 1
-                continue
-            if enterprise.pk not in allowed:
-                run.reject(row, "uscc", "该企业已由其他工会登记，超出您的管辖范围，不能修改。请联系上级工会。")
-                run.settle(row)
-                continue
-            old = {f: getattr(enterprise, f) for f in FIELDS if values.get(f) is not None}
-            diff = {f: values[f] for f in old if old[f] != values[f]}
-            run.settle(row)
-            if diff:
-                changed.append((enterprise, {f: old[f] for f in diff}, diff))
-                run.result.updated += 1
-            else:
-                run.result.unchanged += 1
-        if run.writing:
-            _write(created, changed, run)
+            org = None if values["uscc"] in on_file else _owner(row, values, run)
+            if run.settle(row):
+                fields: dict[str, Any] = {f: values[f] for f in FIELDS if values.get(f) is not None}
+                if org is not None:
+                    fields["org"] = org  # an enterprise on file keeps its owning union
+                mapped.append((row, EnterpriseData(uscc=values["uscc"], **fields)))
+        outcome = enterprise_bulk_register(actor=run.ctx.user, rows=[data for _, data in mapped], write=run.writing)
+        for (row, _), result in zip(mapped, outcome, strict=True):
+            if isinstance(result.error, PermissionDenied):
+                run.reject(row, "uscc", str(result.error))
+            elif result.error is not None:
+                for name, message in validation_messages(result.error).items():
+                    run.reject(row, name if name in FIELDS or name == "uscc" else "name", message)
+            if run.settle(row):
+                setattr(run.result, result.status, getattr(run.result, result.status) + 1)
 
 
 def _clean(row: Row, run: ImportRun) -> dict[str, Any] | None:
@@ -96,7 +89,8 @@ def _clean(row: Row, run: ImportRun) -> dict[str, Any] | None:
     return values
 
 
-def _new(row: Row, values: dict[str, Any], run: ImportRun) -> Enterprise | None:
+def _owner(row: Row, values: dict[str, Any], run: ImportRun) -> UnionOrg | None:
+    """The owning union of a new enterprise (see docs/import.md); reject the row when there is none."""
     for key in REQUIRED_FOR_NEW:
         if values.get(key) is None:
             run.reject(row, key, f"新登记的企业必须填写“{run.title(key)}”。")
@@ -105,22 +99,7 @@ def _new(row: Row, values: dict[str, Any], run: ImportRun) -> Enterprise | None:
     org = run.ctx.org_for_area(values["area"])
     if org is None:
         run.reject(row, "area", f"“{values['area'].name}”不在您所在工会的管辖范围内，无法确定负责工会。")
-        return None
-    if not run.ctx.may_change_org(org):
+    elif not run.ctx.may_change_org(org):
         run.reject(row, "area", f"您无权在“{org.name}”名下登记企业。")
         return None
-    fields = {f: values[f] for f in FIELDS if values.get(f) is not None}
-    return Enterprise(org=org, uscc=values["uscc"], **fields)
-
-
-def _write(
-    created: list[Enterprise], changed: list[tuple[Enterprise, dict[str, Any], dict[str, Any]]], run: ImportRun
-) -> None:
-    Enterprise.objects.bulk_create(created, batch_size=500)
-    now = timezone.now()
-    for enterprise, old, new in changed:
-        for name, value in new.items():
-            setattr(enterprise, name, value)
-        enterprise.updated_at = now
-        enterprise.save(update_fields=[*new, "updated_at"])
-        audit_record(actor=run.ctx.user, action="registry.enterprise.change", target=enterprise, old=old, new=new)
+    return org

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -21,7 +20,7 @@ from niangjia.registry.importing.cells import CellError
 from niangjia.registry.importing.commit_households import household_write
 from niangjia.registry.importing.rows import Row
 from niangjia.registry.importing.run import CHUNK_ROWS, ImportRun
-from niangjia.registry.models import HouseholdMember, Worker
+from niangjia.registry.models import Worker
 
 
 @dataclass
@@ -106,15 +105,3 @@ def _resolve(groups: list[Group], run: ImportRun) -> None:
             continue
         for row in group.rows:
             run.reject(row, "head_id", reason)
-
-
-def existing_member(household_id: int | None, values: dict[str, Any]) -> HouseholdMember | None:
-    """The member a row names: by ID number (own, or as a registered worker), else by name in the household."""
-    member_id = values.get("id_number")
-    if member_id:
-        digest = id_digest(member_id)
-        found = HouseholdMember.objects.filter(id_number_hash=digest).first()
-        return found or HouseholdMember.objects.filter(worker__id_number_hash=digest).first()
-    if household_id is None:
-        return None
-    return HouseholdMember.objects.filter(household_id=household_id, name=values["name"], id_number_hash=None).first()

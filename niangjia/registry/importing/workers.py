@@ -1,6 +1,7 @@
-"""Importing workers: validate each row with `WorkerData.cleaned()`, resolve the employer, plan, write.
+"""Importing workers: map each row to `WorkerData`, find its employer, and register it with the bulk service.
 
-One person, one record: a row whose ID number is on file updates that worker.
+One person, one record: a row whose ID number is on file updates that worker
+(`worker_bulk_register` decides, checks, writes and audits; this module reports).
 """
 
 from __future__ import annotations
@@ -8,17 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from niangjia.core.identifiers import validate_uscc
-from niangjia.registry.identity import id_digest
-from niangjia.registry.importing.commit_workers import WorkerBatch
+from niangjia.core.identifiers import validate_id_number, validate_uscc
 from niangjia.registry.importing.context import ImportContext
 from niangjia.registry.importing.result import validation_messages
 from niangjia.registry.importing.rows import Row, chunked
 from niangjia.registry.importing.run import CHUNK_ROWS, ImportRun
 from niangjia.registry.models import Enterprise, Worker
-from niangjia.registry.services import WorkerData
+from niangjia.registry.services import WorkerData, worker_bulk_register
+from niangjia.registry.services.bulk import RowOutcome
+from niangjia.registry.services.workers_bulk import OWNER_MISSING
 
 DATA_FIELDS = ["name", "id_number", "phone", "sex", "ethnicity", "address", "bank_account", "union_member",
                "member_since", "is_migrant", "lives_in_city", "post", "form", "start_date", "contract_months"]  # fmt: skip
@@ -27,67 +28,72 @@ ERROR_COLUMNS = {"birth_date": "id_number", "enterprise": "enterprise_name"}
 
 
 def import_workers(rows: Iterator[Row], run: ImportRun) -> None:
-    """Validate and (when writing) create or update every good row, chunk by chunk."""
+    """Map every row to WorkerData and hand each chunk to `worker_bulk_register`; report row by row."""
     employers = EmployerLookup(run.ctx)
     for chunk in chunked(rows, CHUNK_ROWS):
-        prepared = [(row, data) for row in chunk if (data := _prepare(row, run)) is not None]
-        employers.load([row for row, _ in prepared])
-        hashes = [id_digest(data.id_number or "") for _, data in prepared]
-        existing = {w.id_number_hash: w for w in Worker.objects.filter(id_number_hash__in=hashes)}
-        allowed = set(run.ctx.changeable(Worker.objects.filter(pk__in=[w.pk for w in existing.values()]))
-                      .values_list("pk", flat=True))  # fmt: skip
-        batch = WorkerBatch()
-        batch.load_employments([w.pk for w in existing.values() if w.pk in allowed])
-        for (row, data), digest in zip(prepared, hashes, strict=True):
+        mapped = [(row, _data(row, run)) for row in chunk]
+        employers.load([row for row, _ in mapped])
+        prepared: list[tuple[Row, WorkerData]] = []
+        for row, data in mapped:
             data.enterprise = employers.find(row, run)
-            worker = existing.get(digest)
-            owner = _owner(row, run, data, worker, allowed)
-            if not run.settle(row):
-                continue
-            # A new worker needs no planning unless it is to be written (encrypting is the costly part).
-            outcome = batch.add(worker=worker, data=data, owner=owner) if worker or run.writing else "new"
-            setattr(run.result, outcome, getattr(run.result, outcome) + 1)
-        if run.writing:
-            batch.write(actor=run.ctx.user)
+            if row.errors:
+                _report_cleaning(row, data, run)  # the row is refused already; tell every bad cell at once
+                run.settle(row)
+            elif not _first_seen(row, data, run):
+                run.settle(row)
+            else:
+                prepared.append((row, data))
+        outcome = worker_bulk_register(
+            actor=run.ctx.user, rows=[data for _, data in prepared], org=run.ctx.fallback_org, write=run.writing
+        )
+        for (row, _), result in zip(prepared, outcome, strict=True):
+            _report(row, result, run)
+            if run.settle(row):
+                setattr(run.result, result.status, getattr(run.result, result.status) + 1)
 
 
-def _prepare(row: Row, run: ImportRun) -> WorkerData | None:
-    """Build and clean the row's WorkerData; reject the row's bad cells."""
+def _data(row: Row, run: ImportRun) -> WorkerData:
+    """The row as WorkerData (the service cleans it); an empty ID number is this file's error."""
     values: dict[str, Any] = {name: row.values.get(name) for name in DATA_FIELDS}
     if not values["id_number"]:
         run.reject(row, "id_number", "身份证号码不能为空，请填写 18 位身份证号码。")
-    data = WorkerData(**{**values, "name": values["name"] or ""})
-    # cleaned() stops at the first problem; drop each bad value and clean again so
-    # that every bad cell of the row is reported at once.
-    for _ in DATA_FIELDS:
-        try:
-            data = data.cleaned()
-            break
-        except ValidationError as exc:
-            for name, message in validation_messages(exc).items():
-                run.reject(row, ERROR_COLUMNS.get(name, name or "name"), message)
-                setattr(data, name or "name", "-" if name in ("name", "") else None)
-    if row.errors:
-        run.settle(row)
-        return None
-    if not run.first_seen(row, "id_number", f"id:{data.id_number}", "身份证号"):
-        run.settle(row)
-        return None
-    return data
+    return WorkerData(**{**values, "name": values["name"] or ""})
 
 
-def _owner(row: Row, run: ImportRun, data: WorkerData, worker: Worker | None, allowed: set[int]) -> Any:
-    """The union a new worker is registered under; reject rows the user may not write."""
-    if worker is not None:
-        if worker.pk not in allowed:
-            run.found_elsewhere(row, f"worker:{worker.pk}")
-        return None  # an existing worker keeps the union responsible for them
-    owner = data.enterprise.org if data.enterprise is not None else run.ctx.fallback_org
-    if owner is None:
-        run.reject(row, "enterprise_name", "请填写工作单位，以确定该职工的负责工会。")
-    elif not run.ctx.may_change_org(owner):
-        run.reject(row, "enterprise_name", f"您无权在“{owner.name}”名下登记新职工。")
-    return owner
+def _report_cleaning(row: Row, data: WorkerData, run: ImportRun) -> None:
+    try:
+        data.cleaned(every_error=True)
+    except ValidationError as error:
+        _report(row, RowOutcome(error=error), run)
+
+
+def _first_seen(row: Row, data: WorkerData, run: ImportRun) -> bool:
+    """Refuse the second row with the same ID number (a bad number is left for the service to report)."""
+    try:
+        number = validate_id_number(data.id_number or "")
+    except ValidationError:
+        return True
+    return run.first_seen(row, "id_number", f"id:{number}", "身份证号")
+
+
+def _report(row: Row, result: RowOutcome[Worker], run: ImportRun) -> None:
+    """Put the service's refusal of a row on the row, in the file's terms."""
+    if result.elsewhere:
+        run.found_elsewhere(row, result.elsewhere)
+    elif isinstance(result.error, PermissionDenied):
+        # The employer's scope was checked when it was found: what is refused is the fallback union.
+        owner = run.ctx.fallback_org
+        run.reject(row, "enterprise_name", f"您无权在“{owner.name if owner else ''}”名下登记新职工。")
+    elif result.error is not None:
+        for name, message in validation_messages(result.error).items():
+            if _code(result.error, name) == OWNER_MISSING:
+                message = "请填写工作单位，以确定该职工的负责工会。"
+            run.reject(row, ERROR_COLUMNS.get(name, name if name in DATA_FIELDS else "name"), message)
+
+
+def _code(error: ValidationError, name: str) -> str | None:
+    errors = getattr(error, "error_dict", {}).get(name) or []
+    return errors[0].code if errors else None
 
 
 class EmployerLookup:

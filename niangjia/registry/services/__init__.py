@@ -1,6 +1,13 @@
 """Writes to the registry. Each service validates, runs in one transaction and audits."""
 
-from niangjia.registry.services.enterprises import enterprise_assign, enterprise_create, enterprise_update
+from niangjia.registry.services.bulk import UNSET, BulkOutcome, RowOutcome
+from niangjia.registry.services.enterprises import (
+    EnterpriseData,
+    enterprise_assign,
+    enterprise_bulk_register,
+    enterprise_create,
+    enterprise_update,
+)
 from niangjia.registry.services.households import (
     household_create,
     household_facts_update,
@@ -12,15 +19,21 @@ from niangjia.registry.services.transfers import transfer_decide, transfer_reque
 from niangjia.registry.services.workers import (
     WorkerData,
     WorkerRegisteredElsewhere,
+    worker_bulk_register,
     worker_merge,
     worker_register,
     worker_update,
 )
 
 __all__ = [
+    "UNSET",
+    "BulkOutcome",
+    "EnterpriseData",
+    "RowOutcome",
     "WorkerData",
     "WorkerRegisteredElsewhere",
     "enterprise_assign",
+    "enterprise_bulk_register",
     "enterprise_create",
     "enterprise_update",
     "household_create",
@@ -30,6 +43,7 @@ __all__ = [
     "reveal",
     "transfer_decide",
     "transfer_request",
+    "worker_bulk_register",
     "worker_merge",
     "worker_register",
     "worker_search",

@@ -1,51 +1,75 @@
-"""Enterprise services."""
+"""Enterprise services: register (one or many), change, assign a cadre.
+
+`enterprise_create`, `enterprise_update` and `enterprise_bulk_register` share their steps:
+`_cleaned` (identifiers normalised, nulls refused), `_plan_new` / `_plan_change`, and `_write`
+(the rows and one audit entry per created or changed enterprise, in bulk).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from niangjia.core.audit import audit_record
+from niangjia.core.audit import audit_entry, audit_record, audit_records
 from niangjia.core.identifiers import normalize_phone, validate_uscc
 from niangjia.core.roles import Role
-from niangjia.core.scoping import Action, require
-from niangjia.orgs.models import StaffUser, UnionOrg
+from niangjia.core.scoping import Action, require, restrict
+from niangjia.orgs.models import Area, StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise, EnterpriseAssignment
+from niangjia.registry.services.bulk import (
+    BATCH_SIZE,
+    NEW,
+    UNCHANGED,
+    UNSET,
+    UPDATED,
+    BulkOutcome,
+    RowOutcome,
+    Unset,
+    given,
+)
 
-EDITABLE = [
-    "name",
-    "uscc",
-    "ownership",
-    "size_class",
-    "is_platform",
-    "industry",
-    "area",
-    "address",
-    "lng",
-    "lat",
-    "contact_name",
-    "contact_phone",
-    "employee_count",
-    "status",
-    "org",
-    "union",
-]
+# Checked on the rows of a bulk registration (the keys come from scoped lookups).
+_FOREIGN_KEYS = ["org", "area", "union"]
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    cleaned = dict(values)
+@dataclass
+class EnterpriseData:
+    """What is given of an enterprise; UNSET fields are left alone (and take defaults when new)."""
+
+    name: str | Unset = UNSET
+    uscc: str | Unset | None = UNSET
+    ownership: str | Unset = UNSET
+    size_class: str | Unset = UNSET
+    is_platform: bool | Unset = UNSET
+    industry: str | Unset = UNSET
+    area: Area | Unset = UNSET
+    address: str | Unset = UNSET
+    lng: Decimal | Unset | None = UNSET
+    lat: Decimal | Unset | None = UNSET
+    contact_name: str | Unset = UNSET
+    contact_phone: str | Unset = UNSET
+    employee_count: int | Unset | None = UNSET
+    status: str | Unset = UNSET
+    # The owning union: where a new enterprise goes; given to `enterprise_update`, it moves the enterprise.
+    org: UnionOrg | Unset = UNSET
+    union: UnionOrg | Unset | None = UNSET
+
+
+def _cleaned(data: EnterpriseData, *, uscc: str | None = None) -> dict[str, Any]:
+    """The given values, identifiers normalised; None in a NOT NULL column refused."""
+    cleaned = {"uscc": uscc, **given(data)}
     # full_clean() lets None through on blank fields; the database would refuse it with a 500.
     nulls = {name: "不能为空值（null）。" for name, v in cleaned.items() if v is None and _not_null(name)}
     if nulls:
         raise ValidationError(nulls)
-    if cleaned.get("uscc"):
-        cleaned["uscc"] = validate_uscc(cleaned["uscc"])
-    else:
-        cleaned["uscc"] = None
+    cleaned["uscc"] = validate_uscc(cleaned["uscc"]) if cleaned.get("uscc") else None
     if cleaned.get("contact_phone"):
         cleaned["contact_phone"] = normalize_phone(cleaned["contact_phone"])
     return cleaned
@@ -56,47 +80,167 @@ def _not_null(name: str) -> bool:
     return isinstance(field, models.Field) and not field.null and not field.is_relation
 
 
-def enterprise_create(*, actor: StaffUser | None, org: UnionOrg, **values: Any) -> Enterprise:
+def _plan_new(org: UnionOrg, values: dict[str, Any]) -> Enterprise:
+    return Enterprise(**{**values, "org": org})
+
+
+def _plan_change(enterprise: Enterprise, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set the values on `enterprise`; return (old, new) of what changed."""
+    old = {name: getattr(enterprise, name) for name in values}
+    changed = {name: value for name, value in values.items() if old[name] != value}
+    for name, value in changed.items():
+        setattr(enterprise, name, value)
+    return {name: old[name] for name in changed}, changed
+
+
+def _write(
+    *,
+    actor: StaffUser | None,
+    created: list[Enterprise],
+    changed: list[tuple[Enterprise, dict[str, Any], dict[str, Any]]],
+) -> None:
+    """Insert the new enterprises, save the changed ones, and audit each in bulk."""
+    Enterprise.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    now = timezone.now()
+    columns: set[str] = {"updated_at"}
+    for enterprise, new, _ in changed:
+        enterprise.updated_at = now
+        columns.update(new)
+    if changed:
+        Enterprise.objects.bulk_update([e for e, _, _ in changed], sorted(columns), batch_size=BATCH_SIZE)
+    audit_records(
+        [audit_entry(actor=actor, action="registry.enterprise.create", target=e, new={"name": e.name}) for e in created]
+        + [
+            audit_entry(actor=actor, action="registry.enterprise.change", target=e, old=old, new=new)
+            for e, new, old in changed
+        ]
+    )
+
+
+def enterprise_create(*, actor: StaffUser | None, org: UnionOrg, data: EnterpriseData) -> Enterprise:
     """Register an enterprise under the union organization `org`."""
     if actor is not None:
         require(actor, Action.CHANGE, org)
-    unknown = set(values) - set(EDITABLE)
-    if unknown:
-        raise TypeError(f"unknown enterprise fields: {sorted(unknown)}")
-    enterprise = Enterprise(org=org, **_clean(values))
+    values = _cleaned(data)
+    values.pop("org", None)
+    enterprise = _plan_new(org, values)
     enterprise.full_clean()
     with transaction.atomic():
-        enterprise.save()
-        audit_record(actor=actor, action="registry.enterprise.create", target=enterprise, new={"name": enterprise.name})
+        _write(actor=actor, created=[enterprise], changed=[])
     return enterprise
 
 
-def enterprise_update(*, actor: StaffUser, enterprise: Enterprise, **values: Any) -> Enterprise:
-    """Change an enterprise's fields, recording old and new values."""
+def enterprise_update(*, actor: StaffUser, enterprise: Enterprise, data: EnterpriseData) -> Enterprise:
+    """Change an enterprise's given fields, recording old and new values."""
     require(actor, Action.CHANGE, enterprise)
-    if "org" in values:
-        require(actor, Action.CHANGE, values["org"])
-    unknown = set(values) - set(EDITABLE)
-    if unknown:
-        raise TypeError(f"unknown enterprise fields: {sorted(unknown)}")
-    cleaned = _clean({"uscc": enterprise.uscc, **values})
-    old = {name: getattr(enterprise, name) for name in cleaned}
-    for name, value in cleaned.items():
-        setattr(enterprise, name, value)
+    if isinstance(data.org, UnionOrg):
+        require(actor, Action.CHANGE, data.org)
+    old, new = _plan_change(enterprise, _cleaned(data, uscc=enterprise.uscc))
     enterprise.full_clean()
-    changed = {name: value for name, value in cleaned.items() if old[name] != value}
-    if not changed:
-        return enterprise
-    with transaction.atomic():
-        enterprise.save()
-        audit_record(
-            actor=actor,
-            action="registry.enterprise.change",
-            target=enterprise,
-            old={name: old[name] for name in changed},
-            new=changed,
-        )
+    if new:
+        with transaction.atomic():
+            _write(actor=actor, created=[], changed=[(enterprise, new, old)])
     return enterprise
+
+
+def enterprise_bulk_register(
+    *, actor: StaffUser | None, rows: Sequence[EnterpriseData], write: bool = True
+) -> BulkOutcome[Enterprise]:
+    """Register each row's enterprise under its `org`, or change the one on file with its USCC.
+
+    An enterprise on file keeps its owning union (a row's `org` is for new ones); one the actor may
+    not change is refused. Scope costs two queries for all the rows; each record is validated as
+    `full_clean` would (its foreign keys and uniqueness come from the lookups here).
+    """
+    outcomes: list[RowOutcome[Enterprise]] = [RowOutcome() for _ in rows]
+    values = [_row_values(data, outcome) for data, outcome in zip(rows, outcomes, strict=True)]
+    existing, allowed = _existing(actor, values, outcomes)
+    orgs = _changeable_orgs(actor, [v["org"] for v in values if v and v.get("org") is not None])
+    created: list[Enterprise] = []
+    changed: list[tuple[Enterprise, dict[str, Any], dict[str, Any]]] = []
+    for row, outcome in zip(values, outcomes, strict=True):
+        if row is None or not outcome.ok:
+            continue
+        found = existing.get(row["uscc"]) if row["uscc"] else None
+        org = row.pop("org", None)
+        if found is not None:
+            _plan_existing(found, row, allowed, outcome, changed)
+        elif org is None:
+            outcome.refuse(ValidationError({"org": ValidationError("请指定负责工会。", code="owner_missing")}))
+        elif org.pk not in orgs:
+            outcome.refuse(PermissionDenied(f"无权在“{org.name}”名下登记企业。"))
+        else:
+            enterprise = _plan_new(org, row)
+            if _valid(enterprise, outcome):
+                outcome.status, outcome.record = NEW, enterprise
+                created.append(enterprise)
+    if write:
+        with transaction.atomic():
+            _write(actor=actor, created=created, changed=changed)
+    return BulkOutcome(outcomes)
+
+
+def _row_values(data: EnterpriseData, outcome: RowOutcome[Enterprise]) -> dict[str, Any] | None:
+    try:
+        return _cleaned(data)
+    except ValidationError as error:
+        outcome.refuse(error)
+        return None
+
+
+def _existing(
+    actor: StaffUser | None, rows: list[dict[str, Any] | None], outcomes: list[RowOutcome[Enterprise]]
+) -> tuple[dict[str, Enterprise], set[int]]:
+    seen: set[str] = set()
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if row and row["uscc"]:
+            if row["uscc"] in seen:
+                outcome.refuse(ValidationError({"uscc": "同一统一社会信用代码在本次登记中出现了两次。"}))
+            seen.add(row["uscc"])
+    if not seen:
+        return {}, set()
+    found = Enterprise.objects.filter(uscc__in=sorted(seen))
+    existing = {e.uscc or "": e for e in found}
+    queryset = Enterprise.objects.filter(pk__in=[e.pk for e in existing.values()])
+    if actor is not None:
+        queryset = restrict(queryset, actor, Action.CHANGE)
+    return existing, set(queryset.values_list("pk", flat=True))
+
+
+def _changeable_orgs(actor: StaffUser | None, orgs: list[UnionOrg]) -> set[int]:
+    queryset = UnionOrg.objects.filter(pk__in={org.pk for org in orgs})
+    if actor is not None:
+        queryset = restrict(queryset, actor, Action.CHANGE)
+    return set(queryset.values_list("pk", flat=True)) if orgs else set()
+
+
+def _plan_existing(
+    enterprise: Enterprise,
+    row: dict[str, Any],
+    allowed: set[int],
+    outcome: RowOutcome[Enterprise],
+    changed: list[tuple[Enterprise, dict[str, Any], dict[str, Any]]],
+) -> None:
+    if enterprise.pk not in allowed:
+        outcome.refuse(PermissionDenied("该企业已由其他工会登记，超出您的管辖范围，不能修改。请联系上级工会。"))
+        return
+    old, new = _plan_change(enterprise, row)
+    outcome.record = enterprise
+    outcome.changes = {name: (old[name], value) for name, value in new.items()}
+    if not new:
+        outcome.status = UNCHANGED
+    elif _valid(enterprise, outcome):
+        outcome.status = UPDATED
+        changed.append((enterprise, new, old))
+
+
+def _valid(enterprise: Enterprise, outcome: RowOutcome[Enterprise]) -> bool:
+    try:
+        enterprise.full_clean(exclude=_FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        outcome.refuse(error)
+        return False
+    return True
 
 
 def enterprise_assign(

@@ -13,6 +13,7 @@ from niangjia.orgs.models import Area
 from niangjia.registry.choices import EmploymentForm, Industry, Ownership, Relation, SizeClass
 from niangjia.registry.models import Enterprise, Household, Worker
 from niangjia.registry.services import (
+    EnterpriseData,
     WorkerData,
     enterprise_assign,
     enterprise_create,
@@ -44,12 +45,14 @@ def _enterprise(org, area, name, serial):  # type: ignore[no-untyped-def]
     return enterprise_create(
         actor=None,
         org=org,
-        name=name,
-        uscc=make_uscc(f"91{area.code[:6]}MA{serial:07d}"),
-        ownership=Ownership.PRIVATE,
-        size_class=SizeClass.SMALL,
-        industry=Industry.H,
-        area=area,
+        data=EnterpriseData(
+            name=name,
+            uscc=make_uscc(f"91{area.code[:6]}MA{serial:07d}"),
+            ownership=Ownership.PRIVATE,
+            size_class=SizeClass.SMALL,
+            industry=Industry.H,
+            area=area,
+        ),
     )
 
 

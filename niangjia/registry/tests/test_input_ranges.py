@@ -67,10 +67,14 @@ def test_enterprise_patch_with_null_uscc_clears_it(api, registry):
 
 
 def test_enterprise_service_refuses_null_too(tree, registry):
-    from niangjia.registry.services import enterprise_update
+    from niangjia.registry.services import EnterpriseData, enterprise_update
 
     with pytest.raises(ValidationError) as raised:
-        enterprise_update(actor=tree.yanliang_staff, enterprise=registry.yl_enterprise, contact_phone=None)
+        enterprise_update(
+            actor=tree.yanliang_staff,
+            enterprise=registry.yl_enterprise,
+            data=EnterpriseData(contact_phone=None),  # type: ignore[arg-type]
+        )
     assert raised.value.message_dict == {"contact_phone": ["不能为空值（null）。"]}
 
 

@@ -9,7 +9,14 @@ from django.http import Http404
 from niangjia.core.models import AuditEntry
 from niangjia.registry import selectors
 from niangjia.registry.models import Enterprise, Worker
-from niangjia.registry.services import WorkerData, enterprise_update, household_facts_update, reveal, worker_update
+from niangjia.registry.services import (
+    EnterpriseData,
+    WorkerData,
+    enterprise_update,
+    household_facts_update,
+    reveal,
+    worker_update,
+)
 
 
 def test_district_staff_lists_only_own_district(tree, registry):
@@ -43,7 +50,9 @@ def test_leader_reads_never_writes_and_nothing_changes(tree, registry):
     assert selectors.enterprise_get(user=tree.yanliang_leader, pk=registry.yl_enterprise.pk)
     audit_before = AuditEntry.objects.count()
     with pytest.raises(PermissionDenied):
-        enterprise_update(actor=tree.yanliang_leader, enterprise=registry.yl_enterprise, name="改名")
+        enterprise_update(
+            actor=tree.yanliang_leader, enterprise=registry.yl_enterprise, data=EnterpriseData(name="改名")
+        )
     with pytest.raises(PermissionDenied):
         worker_update(actor=tree.yanliang_leader, worker=registry.yl_worker, data=WorkerData(name="改名"))
     with pytest.raises(PermissionDenied):
@@ -62,7 +71,7 @@ def test_refused_writes_on_other_district_leave_database_unchanged(tree, registr
         AuditEntry.objects.count(),
     )
     with pytest.raises(PermissionDenied):
-        enterprise_update(actor=actor, enterprise=registry.yt_enterprise, name="越权")
+        enterprise_update(actor=actor, enterprise=registry.yt_enterprise, data=EnterpriseData(name="越权"))
     with pytest.raises(PermissionDenied):
         worker_update(actor=actor, worker=registry.yt_worker, data=WorkerData(name="王芳", phone="13600000000"))
     with pytest.raises(PermissionDenied):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from niangjia.orgs.demo import TreeSeed
+from niangjia.demo.orgs import TreeSeed
 from niangjia.orgs.models import StaffUser
 from niangjia.registry.identity import ID_NUMBER, read_protected
 from niangjia.registry.models import Enterprise, Worker

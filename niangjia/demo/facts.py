@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from niangjia.demo.households import HouseholdDraft
+from niangjia.demo.people import GIG_FORMS, Person
 from niangjia.registry.choices import EventKind, SchoolStage
-from niangjia.registry.demo_households import HouseholdDraft
-from niangjia.registry.demo_people import GIG_FORMS, Person
 from niangjia.registry.models import Document, LifeEvent, ReceivedAid
 
 SOURCE = "演示数据"

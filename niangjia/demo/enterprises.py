@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from niangjia.core.identifiers import USCC_CHARSET, make_uscc
 from niangjia.core.roles import Role
+from niangjia.demo.orgs import DISTRICT_SLUGS, TreeSeed, cadre_quota, person_name
 from niangjia.orgs.areas import read_csv
 from niangjia.orgs.choices import OrgLevel
-from niangjia.orgs.demo import DISTRICT_SLUGS, TreeSeed, cadre_quota, person_name
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.choices import EmploymentForm, Industry, Ownership, SizeClass
 from niangjia.registry.models import Enterprise, EnterpriseAssignment

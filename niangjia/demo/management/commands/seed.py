@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from niangjia.orgs.demo import DEMO_PASSWORD, tree_seed
+from niangjia.demo.orgs import DEMO_PASSWORD, tree_seed
 from niangjia.orgs.models import UnionOrg
 
 
@@ -38,10 +38,10 @@ class Command(BaseCommand):
         self._print_logins(tree.logins)
 
     def _extensions(self) -> list[Any]:
-        # Later parts add their demo data here, in dependency order.
-        from niangjia.registry.demo import registry_seed
-        from niangjia.registry.demo_transfers import transfers_seed
-        from niangjia.screening.demo import screening_seed
+        # Later parts add their demo data here (a module in niangjia/demo/), in dependency order.
+        from niangjia.demo.registry import registry_seed
+        from niangjia.demo.screening import screening_seed
+        from niangjia.demo.transfers import transfers_seed
 
         return [registry_seed, transfers_seed, screening_seed]
 

@@ -16,11 +16,11 @@ from django.db import transaction
 
 from niangjia.core.identifiers import validate_id_number, validate_uscc
 from niangjia.core.models import AuditEntry
+from niangjia.demo.enterprises import distance_km, district_places
+from niangjia.demo.orgs import TreeSeed, tree_seed
+from niangjia.demo.registry import registry_seed
 from niangjia.orgs.choices import OrgLevel
-from niangjia.orgs.demo import TreeSeed, tree_seed
 from niangjia.registry.choices import ArchiveLevel, EmploymentForm, Ownership, SizeClass
-from niangjia.registry.demo import registry_seed
-from niangjia.registry.demo_enterprises import distance_km, district_places
 from niangjia.registry.identity import ID_NUMBER, PHONE, read_protected
 from niangjia.registry.models import (
     Document,
@@ -198,7 +198,7 @@ def test_worker_and_household_mix(demo: Demo) -> None:
 
 
 def test_demo_transfers_through_the_services(demo: Demo) -> None:
-    from niangjia.registry.demo_transfers import transfers_seed
+    from niangjia.demo.transfers import transfers_seed
     from niangjia.registry.models import WorkerTransfer
 
     out = io.StringIO()

@@ -15,10 +15,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
-from niangjia.orgs.areas import read_csv
-from niangjia.registry.choices import ArchiveLevel, EmploymentForm, Health, HousingType, Relation, Sex, WorkStatus
-from niangjia.registry.demo_enterprises import DistrictPlace, EnterpriseSeed
-from niangjia.registry.demo_people import (
+from niangjia.demo.enterprises import DistrictPlace, EnterpriseSeed
+from niangjia.demo.people import (
     PeopleContext,
     Person,
     give_bank_account,
@@ -28,6 +26,8 @@ from niangjia.registry.demo_people import (
     work_injury,
     worker_person,
 )
+from niangjia.orgs.areas import read_csv
+from niangjia.registry.choices import ArchiveLevel, EmploymentForm, Health, HousingType, Relation, Sex, WorkStatus
 from niangjia.registry.models import Enterprise, Household, HouseholdCircumstances
 
 PROFILE_WEIGHTS = {"normal": 94.7, "deep": 1.05, "relative": 1.925, "sudden": 0.525, "poor": 1.0, "excluded": 0.8}

@@ -4,7 +4,7 @@
 deterministic for a seed and a demo date: one `random.Random(seed)` feeds every draw,
 in a fixed order, and all dates are relative to `today`. Rows are written with
 `bulk_create`, one transaction per chunk of households; identifiers are encrypted
-before they reach the database (see `demo_people`).
+before they reach the database (see `people.py`).
 """
 
 from __future__ import annotations
@@ -20,18 +20,18 @@ from typing import Any, Protocol
 from django.db import models, transaction
 from django.utils import timezone
 
-from niangjia.orgs.demo import TreeSeed
-from niangjia.registry.demo_enterprises import (
+from niangjia.demo.enterprises import (
     assignments_create,
     chairs_create,
     district_places,
     enterprises_build,
     unions_create,
 )
-from niangjia.registry.demo_facts import FactMaker, Facts
-from niangjia.registry.demo_households import HouseholdDraft, HouseholdMaker, district_pools
-from niangjia.registry.demo_people import PeopleContext
-from niangjia.registry.demo_write import TableWriter, sequences_reset
+from niangjia.demo.facts import FactMaker, Facts
+from niangjia.demo.households import HouseholdDraft, HouseholdMaker, district_pools
+from niangjia.demo.orgs import TreeSeed
+from niangjia.demo.people import PeopleContext
+from niangjia.demo.writing import TableWriter, sequences_reset
 from niangjia.registry.models import (
     Document,
     Employment,

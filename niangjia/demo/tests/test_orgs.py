@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models import Count
 
 from niangjia.core.roles import Role
+from niangjia.demo.orgs import CADRE_TOTAL, cadre_quota, tree_seed
 from niangjia.orgs.areas import read_csv
-from niangjia.orgs.demo import CADRE_TOTAL, cadre_quota, tree_seed
 from niangjia.orgs.models import Area, StaffUser, UnionOrg
 
 

@@ -15,7 +15,8 @@ from itertools import accumulate
 
 from niangjia.core.identifiers import make_id_number
 from niangjia.core.pinyin import name_initials, name_pinyin
-from niangjia.orgs.demo import GIVEN, SURNAMES
+from niangjia.demo.enterprises import ROADS
+from niangjia.demo.orgs import GIVEN, SURNAMES
 from niangjia.registry.choices import (
     DisabilityType,
     EmploymentForm,
@@ -26,7 +27,6 @@ from niangjia.registry.choices import (
     Sex,
     WorkStatus,
 )
-from niangjia.registry.demo_enterprises import ROADS
 from niangjia.registry.identity import ADDRESS, BANK_ACCOUNT, ID_NUMBER, PHONE, set_protected
 from niangjia.registry.models import Employment, Enterprise, HouseholdMember, MemberCircumstances, Worker
 
