@@ -21,5 +21,11 @@ class OrgsConfig(AppConfig):
                 "orgs.staff.login_throttled": "登录限流",
                 "orgs.staff.unlock": "解除登录限制",
                 "orgs.token.create": "创建接口令牌",
+                "orgs.staff.deactivate": "停用工作人员",
+                "orgs.staff.reactivate": "启用工作人员",
+                "orgs.staff.password_reset": "重置密码",
+                "orgs.staff.password_change": "修改密码",
+                "orgs.staff.import": "导入工作人员名册",
+                "orgs.staff.passwords_download": "下载初始密码",
             }
         )

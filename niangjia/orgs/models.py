@@ -73,6 +73,12 @@ class StaffUser(AbstractUser):
         UnionOrg, verbose_name="所属组织", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     display_name = models.CharField("姓名", max_length=64, blank=True)
+    # A work phone is still a direct identifier: encrypted, shown masked (core/keys.py `protect`).
+    phone_enc = models.TextField("手机号(密文)", blank=True, editable=False)
+    phone_masked = models.CharField("手机号", max_length=32, blank=True, editable=False)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="管理员重置或导入生成的一次性密码，登录后必须先改为自己的密码"
+    )
 
     scope = ScopeSpec(org="org")
 

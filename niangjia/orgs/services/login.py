@@ -1,10 +1,8 @@
-"""Writes to the union tree and staff: each one transaction with its audit entry."""
+"""Logins: the password check, throttled per address and per account-and-address."""
 
 from __future__ import annotations
 
-import hashlib
 import math
-import secrets
 from datetime import datetime, timedelta
 from itertools import takewhile
 
@@ -20,9 +18,7 @@ from django.utils.crypto import salted_hmac
 from niangjia.core.audit import audit_record
 from niangjia.core.context import current_request
 from niangjia.core.middleware import client_ip
-from niangjia.core.roles import Role
-from niangjia.core.scoping import Action, require
-from niangjia.orgs.models import ApiToken, Area, LoginAttempt, StaffUser, UnionOrg
+from niangjia.orgs.models import LoginAttempt, StaffUser
 
 
 class LoginRefused(Exception):
@@ -31,60 +27,6 @@ class LoginRefused(Exception):
 
 class LoginThrottled(LoginRefused):
     """A login attempt was refused unchecked: its address must wait (the message says how long)."""
-
-
-def org_create(
-    *,
-    name: str,
-    level: str,
-    area: Area,
-    parent: UnionOrg | None,
-    key: str | None = None,
-    actor: StaffUser | None = None,
-) -> UnionOrg:
-    """Create a union organization under `parent` and give it its tree path."""
-    if actor is not None and parent is not None:
-        require(actor, Action.CHANGE, parent)
-    with transaction.atomic():
-        org = UnionOrg(name=name, level=level, area=area, parent=parent, key=key, path=f"tmp-{secrets.token_hex(8)}")
-        org.full_clean(exclude=["path"])
-        org.save()
-        org.path = f"{parent.path if parent else '/'}{org.pk}/"
-        org.depth = parent.depth + 1 if parent else 0
-        UnionOrg.objects.filter(pk=org.pk).update(path=org.path, depth=org.depth)
-        audit_record(actor=actor, action="orgs.org.create", target=org, new={"name": name, "level": level})
-    return org
-
-
-def staff_create(
-    *,
-    username: str,
-    password: str | None,
-    role: str,
-    org: UnionOrg,
-    display_name: str = "",
-    actor: StaffUser | None = None,
-    validate_password: bool = True,
-) -> StaffUser:
-    """Create a staff user attached to `org` with `role`."""
-    if actor is not None:
-        require(actor, Action.CHANGE, org)
-    if role not in Role.values:
-        raise ValidationError({"role": f"未知角色：{role}"})
-    user = StaffUser(username=username, role=role, org=org, display_name=display_name)
-    if password is None:
-        user.set_unusable_password()
-    else:
-        if validate_password:
-            from django.contrib.auth.password_validation import validate_password as check
-
-            check(password, user)
-        user.set_password(password)
-    user.full_clean(exclude=["password"])
-    with transaction.atomic():
-        user.save()
-        audit_record(actor=actor, action="orgs.staff.create", target=user, new={"role": role, "org": org.name})
-    return user
 
 
 def staff_authenticate(*, request: HttpRequest | None, username: str, password: str) -> StaffUser:
@@ -202,29 +144,3 @@ def _backoff(failures: int, free: int) -> timedelta:
 def _throttled_message(wait: timedelta) -> str:
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     return f"登录尝试过于频繁，请 {minutes} 分钟后再试。"
-
-
-def _digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def token_create(*, user: StaffUser, name: str) -> tuple[ApiToken, str]:
-    """Create an API token for `user`; return it with the plaintext, shown only once."""
-    raw = f"nj_{secrets.token_urlsafe(32)}"
-    with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, digest=_digest(raw), prefix=raw[:8])
-        audit_record(actor=user, action="orgs.token.create", target=token)
-    return token, raw
-
-
-def token_authenticate(*, raw: str) -> StaffUser | None:
-    """Return the active user owning the bearer token `raw`, or None."""
-    token = (
-        ApiToken.objects.filter(digest=_digest(raw), revoked=False, user__is_active=True)
-        .select_related("user", "user__org")
-        .first()
-    )
-    if token is None:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
