@@ -6,6 +6,7 @@ from niangjia.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("orgs/", include("niangjia.orgs.urls")),
     path("registry/", include("niangjia.registry.urls")),
     path("screening/", include("niangjia.screening.urls")),
     path("", include("niangjia.web.urls")),

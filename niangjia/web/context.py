@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if allows(user, Action.CHANGE):
         items.append((_("调动申请"), reverse("registry:transfers")))
     items.append((_("组织"), reverse("web:org_list")))
+    if allows(user, Action.MANAGE_STAFF):
+        items.append((_("工作人员"), reverse("orgs:staff_list")))
     if allows(user, Action.AUDIT):
         items.append((_("审计"), reverse("web:audit_search")))
     return {"nav_items": items}
