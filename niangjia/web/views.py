@@ -70,9 +70,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def org_list_view(request: HttpRequest) -> HttpResponse:
-    orgs = org_selectors.org_list(user=staff_of(request))
-    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
-    return render(request, "web/org_list.html", {"page": page})
+    """The union tree in scope, in tree order; or the organizations whose name contains `q`."""
+    user = staff_of(request)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        return render(request, "web/org_list.html", {"q": q, "found": org_selectors.org_search(user=user, q=q)})
+    page = Paginator(org_selectors.org_list(user=user), 50).get_page(request.GET.get("page"))
+    return render(request, "web/org_list.html", {"page": page, "q": ""})
 
 
 @login_required

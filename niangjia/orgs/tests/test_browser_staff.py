@@ -1,0 +1,150 @@
+"""A real Chromium on a 375-px phone: district staff add a cadre and reset their password; the cadre must
+set their own at first login; the organization page's breadcrumbs and children. Screenshots at 375 and 1366 px."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from niangjia.conftest import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("NIANGJIA_SCREENSHOTS", Path(__file__).resolve().parents[3] / "var" / "screenshots"))
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser(monkeypatch):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("NIANGJIA_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI requires it")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+def phone(browser, width: int = 375):  # type: ignore[no-untyped-def]
+    page = browser.new_context(viewport={"width": width, "height": 812}, locale="zh-CN").new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+def sign_in(page, url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def fits(page, width: int = 375) -> None:  # type: ignore[no-untyped-def]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('main .tap, main .btn')]
+             .filter(e => e.offsetParent && e.getBoundingClientRect().height < 44).map(e => e.textContent.trim())"""
+    )
+    assert small == [], small
+
+
+def test_district_staff_adds_a_cadre_who_must_set_their_own_password(browser, live_server, tree):  # type: ignore[no-untyped-def]
+    page = phone(browser)
+    sign_in(page, live_server.url, "yl_staff", PASSWORD)
+    page.click(".navbar-toggler")
+    page.click("nav >> text=工作人员")
+    page.wait_for_selector("[data-testid=staff-rows]")
+    fits(page)
+    shoot(page, "staff-list-375.png")
+    page.click("[data-testid=staff-create]")
+    roles = page.eval_on_selector_all("#id_role option", "options => options.map(o => o.textContent)")
+    assert "市总工会管理员" not in roles and "工会干部" in roles
+    page.fill("#id_username", "lisi")
+    page.fill("#id_display_name", "李四")
+    page.select_option("#id_role", "cadre")
+    page.select_option("#id_org", label="\u3000阎良街道工会")
+    page.fill("#id_phone", "13800001234")
+    fits(page)
+    shoot(page, "staff-create-375.png")
+    page.click("[data-testid=staff-form] button[type=submit]")
+    first = page.inner_text("[data-testid=otp-password]")
+    assert len(first) == 20
+    fits(page)
+    shoot(page, "staff-password-375.png")
+    page.click("text=已记下，返回")
+    page.wait_for_selector("[data-testid=staff-title]")
+    assert "待本人修改初始密码" in page.inner_text("main")
+    fits(page)
+    shoot(page, "staff-detail-375.png")
+    page.click("[data-testid=staff-reset]")
+    second = page.inner_text("[data-testid=otp-password]")
+    assert second != first
+    page.click(".navbar-toggler")
+    page.click("text=退出")
+
+    sign_in(page, live_server.url, "lisi", first)
+    assert "用户名或密码错误" in page.inner_text("main")  # the reset replaced it
+    sign_in(page, live_server.url, "lisi", second)
+    page.wait_for_selector("[data-testid=password-title]")
+    assert page.inner_text("[data-testid=password-title]") == "请设置您自己的密码"
+    page.goto(f"{live_server.url}/registry/workers/")
+    assert page.url.endswith("/orgs/password/")
+    fits(page)
+    shoot(page, "password-change-375.png")
+    page.fill("#id_new_password1", "Lisi-own-2026")
+    page.fill("#id_new_password2", "Lisi-own-2026")
+    page.click("[data-testid=password-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+    assert "密码已修改" in page.inner_text("main")
+
+
+def test_org_page_breadcrumbs_and_children(browser, live_server, tree):  # type: ignore[no-untyped-def]
+    for width in (375, 1366):
+        page = phone(browser, width)
+        sign_in(page, live_server.url, "admin", PASSWORD)
+        page.goto(f"{live_server.url}/orgs/?q=阎良")
+        page.click("[data-testid=org-found] >> text=阎良街道工会")
+        page.wait_for_selector("[data-testid=org-breadcrumbs]")
+        crumbs = page.locator("[data-testid=org-breadcrumbs] li").all_inner_texts()
+        assert crumbs == ["组织", "西安市总工会", "阎良区总工会", "阎良街道工会"]
+        assert "yl_cadre" in page.inner_text("[data-testid=org-staff]")
+        page.click("[data-testid=org-breadcrumbs] >> text=西安市总工会")
+        page.wait_for_selector("[data-testid=org-children]")
+        children = page.inner_text("[data-testid=org-children]")
+        assert "阎良区总工会" in children and "雁塔区总工会" in children and "工作人员 4" in children
+        fits(page, width)
+        shoot(page, f"org-city-{width}.png")
+        page.click("[data-testid=org-children] >> text=阎良区总工会")
+        page.wait_for_selector("[data-testid=org-title]")
+        assert page.inner_text("[data-testid=org-title]") == "阎良区总工会"
+        shoot(page, f"org-district-{width}.png")
+        page.context.close()
+
+
+def test_a_leader_sees_the_org_page_without_buttons(browser, live_server, tree):  # type: ignore[no-untyped-def]
+    page = phone(browser)
+    sign_in(page, live_server.url, "yl_leader", PASSWORD)
+    page.goto(f"{live_server.url}/orgs/{tree.yanliang.pk}/")
+    page.wait_for_selector("[data-testid=org-title]")
+    crumbs = page.locator("[data-testid=org-breadcrumbs] li").all_inner_texts()
+    assert crumbs == ["组织", "阎良区总工会"]  # never above what the leader may see
+    assert page.locator("[data-testid=org-add-staff]").count() == 0
+    assert page.locator("main .btn").count() == 0
+    fits(page)
+    shoot(page, "org-leader-375.png")
