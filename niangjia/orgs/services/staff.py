@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from niangjia.core.audit import audit_record
+from niangjia.core.audit import audit_entry, audit_record, audit_records
 from niangjia.core.identifiers import mask_phone, normalize_phone
 from niangjia.core.keys import protect
 from niangjia.core.scoping import Action, restrict
@@ -271,8 +271,13 @@ def staff_bulk_onboard(*, actor: StaffUser | None, drafts: list[StaffDraft], fil
         created = StaffUser.objects.bulk_create(users, batch_size=500)
         if any(user.pk is None for user in created):
             created = list(StaffUser.objects.filter(username__in=[u.username for u in users]).select_related("org"))
-        for user in created:
-            _audit_create(actor, user)
+        audit_records(
+            audit_entry(
+                actor=actor, action="orgs.staff.create", target=user, org_path=_place(user),
+                new={"role": role_label(user.role), "org": user.org.name if user.org else ""},
+            )
+            for user in created
+        )  # fmt: skip
         audit_record(
             actor=actor,
             action="orgs.staff.import",
