@@ -6,6 +6,7 @@ Public API::
     screen(policies, tables, as_of, *, lazy=False) -> pl.DataFrame     # one row per (entity, policy)
     screen_household(policies, tables, household_id, as_of) -> pl.DataFrame
     screen_records(policies, records, as_of) -> list[dict]                # a few households, no frames
+    explain_household(policies, tables, household_id, as_of) -> list[Trace]  # outcomes with their working
     run_policy_tests(policy, cases=None) -> list[CaseResult]
     tools.check / tools.run_tests / tools.diff / tools.screen_files    # what the commands do
 
@@ -15,11 +16,20 @@ the compiled plan), ``tables/`` (input schema, files, checks), ``backends/polars
 ``tools`` (check, test, diff, screen files) and ``cli`` (argument parsing).
 """
 
-from niangjia.rules.engine import screen, screen_household, screen_records
+from niangjia.rules.engine import explain_household, screen, screen_household, screen_records
 from niangjia.rules.policy.errors import PolicyError, PolicyIssue
 from niangjia.rules.policy.model import Policy
 from niangjia.rules.policy.pack import load_pack
-from niangjia.rules.results import ELIGIBLE, NOT_ELIGIBLE, POSSIBLY, RESULT_SCHEMA, result_schema
+from niangjia.rules.results import (
+    ELIGIBLE,
+    NOT_ELIGIBLE,
+    POSSIBLY,
+    RESULT_SCHEMA,
+    MemberValues,
+    Trace,
+    TraceLine,
+    result_schema,
+)
 from niangjia.rules.tables.schema import TABLES, tables_from_rows
 from niangjia.rules.tools import CaseResult, run_policy_tests
 
@@ -30,9 +40,13 @@ __all__ = [
     "RESULT_SCHEMA",
     "TABLES",
     "CaseResult",
+    "MemberValues",
     "Policy",
     "PolicyError",
     "PolicyIssue",
+    "Trace",
+    "TraceLine",
+    "explain_household",
     "load_pack",
     "result_schema",
     "run_policy_tests",

@@ -29,10 +29,11 @@ from niangjia.rules.backends.polars.evaluate import evaluate
 from niangjia.rules.backends.polars.prepare import prepare
 from niangjia.rules.backends.python.evaluate import evaluate as evaluate_rows
 from niangjia.rules.backends.python.evaluate import results_frame, screen_rows
-from niangjia.rules.backends.python.household import link_rows
+from niangjia.rules.backends.python.household import household_rows, link_rows
+from niangjia.rules.backends.python.trace import explain
 from niangjia.rules.policy.model import Policy
 from niangjia.rules.policy.plan import Plan, compile_policy
-from niangjia.rules.results import RESULT_SCHEMA, Backend, Reasons, Tables, result_schema
+from niangjia.rules.results import RESULT_SCHEMA, Backend, Reasons, Tables, Trace, result_schema
 from niangjia.rules.tables.rows import record_rows
 from niangjia.rules.tables.schema import TABLES, require_known_tables
 
@@ -163,3 +164,19 @@ def screen_household(
     result = screen(policies, _household_rows(tables, str(household_id)), as_of, backend=backend)
     assert isinstance(result, pl.DataFrame)
     return result.sort("policy_id", "person_id", nulls_last=False)
+
+
+def explain_household(policies: Sequence[Policy], tables: Tables, household_id: str, as_of: dt.date) -> list[Trace]:
+    """Re-screen one household and show the working: one :class:`Trace` per (entity, policy).
+
+    The scalar backend's own evaluation — the same steps and rows as :func:`screen_household`
+    with ``backend="python"`` (``trace.result`` is that row, as :func:`screen_records` gives it) —
+    handing back the ``let`` and ``member_let`` values it computed and the policy's
+    ``arithmetic:`` lines rendered on them. Sorted like :func:`screen_household`.
+    """
+    plans = plans_for(policies, as_of)
+    if not plans:
+        return []
+    hh = household_rows(_household_rows(tables, str(household_id)), plans)
+    traces = [t for plan in plans for t in explain(plan, hh)]
+    return sorted(traces, key=lambda t: (t.policy_id, t.person_id is not None, t.person_id or ""))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import polars as pl
 
@@ -62,3 +63,49 @@ Reasons = Literal["all", "kept"]
 Backend = Literal["auto", "polars", "python"]
 Tables = Mapping[str, pl.DataFrame | pl.LazyFrame | None]
 H, P = "__h", "__p"  # dense integer keys of households and persons
+
+
+@dataclass(frozen=True)
+class TraceLine:
+    """One line of a policy's worked arithmetic (its ``arithmetic:`` section), rendered."""
+
+    label: str
+    value: str
+    note: str = ""
+    person_id: str | None = None  # a member line: the page puts the member's name before it
+
+
+@dataclass(frozen=True)
+class MemberValues:
+    """One household member's ``member_let`` values as the evaluation computed them."""
+
+    person_id: str | None
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One (entity, policy) outcome with the values its own evaluation computed, and its arithmetic.
+
+    ``result`` is the outcome as :func:`niangjia.rules.screen_records` gives it. ``values`` holds
+    the ``let`` variables (and a person policy's ``member_let`` ones), then ``level`` and, with an
+    amount, ``amount``, ``cap``, ``paid``, ``remaining`` — money as exact ``Decimal`` yuan (``pc``
+    unrounded, as the levels compared it), ``None`` for unknown. ``computed`` is False when the
+    entity was decided before the computation (a cheap rule ruled it out, or the policy was not in
+    force): then only the cheap variables are there and ``lines`` is empty.
+    """
+
+    result: dict[str, Any]
+    computed: bool
+    values: dict[str, Any]
+    members: tuple[MemberValues, ...]
+    lines: tuple[TraceLine, ...]
+
+    @property
+    def policy_id(self) -> str:
+        return str(self.result["policy_id"])
+
+    @property
+    def person_id(self) -> str | None:
+        pid = self.result["person_id"]
+        return None if pid is None else str(pid)

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 import yaml
 
-from niangjia.rules.engine import screen
+from niangjia.rules.engine import explain_household, screen
 from niangjia.rules.policy.errors import PolicyError
 from niangjia.rules.policy.loading import PARAMETERS_FILE, load_parameters, load_policy
 from niangjia.rules.policy.model import Policy
@@ -36,6 +36,7 @@ _CHECKED = (
     "missing_facts",
     "reasons_contain",
     "reasons_not_contain",
+    "arithmetic_contains",
 )
 
 
@@ -70,7 +71,8 @@ def run_case(policy: Policy, case: dict[str, Any], backend: Backend = "auto") ->
         result.failures.append("测试缺少 as_of 日期")
         return result
     rows = {name: case.get(name) or [] for name in TABLES if case.get(name)}
-    frame = screen([policy], tables_from_rows(rows), as_of, backend=backend)
+    tables = tables_from_rows(rows)
+    frame = screen([policy], tables, as_of, backend=backend)
     assert isinstance(frame, pl.DataFrame)
     key = "household_id" if policy.entity == "household" else "person_id"
     by_id = {r[key]: r for r in frame.to_dicts()}
@@ -85,6 +87,10 @@ def run_case(policy: Policy, case: dict[str, Any], backend: Backend = "auto") ->
             if k == "reasons_contain":
                 if str(want[k]) not in (got["reasons"] or ""):
                     result.failures.append(f"{want[key]}：理由中应包含「{want[k]}」，实际为「{got['reasons']}」")
+            elif k == "arithmetic_contains":
+                text = _arithmetic_text(policy, tables, got, key, as_of)
+                if str(want[k]) not in text:
+                    result.failures.append(f"{want[key]}：算式说明中应包含「{want[k]}」，实际为「{text}」")
             elif k == "reasons_not_contain":
                 if str(want[k]) in (got["reasons"] or ""):
                     result.failures.append(f"{want[key]}：理由中不应包含「{want[k]}」，实际为「{got['reasons']}」")
@@ -93,6 +99,13 @@ def run_case(policy: Policy, case: dict[str, Any], backend: Backend = "auto") ->
                     f"{want[key]}：{k} 应为 {want[k]!r}，实际为 {got[k]!r}（理由：{got['reasons']}）"
                 )
     return result
+
+
+def _arithmetic_text(policy: Policy, tables: Tables, got: dict[str, Any], key: str, as_of: dt.date) -> str:
+    """The entity's arithmetic lines as one text (``label value note；…``), for ``arithmetic_contains``."""
+    traces = explain_household([policy], tables, str(got["household_id"]), as_of)
+    (trace,) = [t for t in traces if t.result[key] == got[key]]
+    return "；".join(" ".join(part for part in (x.label, x.value, x.note) if part) for x in trace.lines)
 
 
 def run_policy_tests(

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from niangjia.rules.policy.arithmetic import read_arithmetic
 from niangjia.rules.policy.errors import PolicyError, PolicyIssue
 from niangjia.rules.policy.model import Amount, DocumentRule, Level, Policy, Rule
 from niangjia.rules.policy.parameters import Parameter
@@ -42,6 +43,7 @@ TOP_KEYS = {
     "levels",
     "no_level",
     "amount",
+    "arithmetic",
     "documents",
     "tests",
 }
@@ -310,6 +312,7 @@ def load_policy(path: Path, shared: dict[str, Parameter] | None = None, shared_h
         for i in range(len(r.get(("documents",), list, required=False, default=[])))
     )
     effective_to = r.get(("effective", "to"), dt.date, required=False)
+    arithmetic_members, arithmetic = read_arithmetic(r, data)
     policy = Policy(
         id=pid,
         name=r.get(("name",), str, default=""),
@@ -342,6 +345,8 @@ def load_policy(path: Path, shared: dict[str, Parameter] | None = None, shared_h
         content_hash=hashlib.sha256(raw).hexdigest(),
         parameters_hash=shared_hash,
         lines=lines,
+        arithmetic_members=arithmetic_members,
+        arithmetic=arithmetic,
     )
     if r.issues:
         raise PolicyError(r.issues)

@@ -56,6 +56,21 @@ class DocumentRule:
 
 
 @dataclass(frozen=True)
+class ArithmeticLine:
+    """One line of a policy's worked arithmetic, as a cadre checks it against the papers.
+
+    ``label``, ``value`` and ``note`` are text templates; the line shows when ``when`` holds.
+    A member line (``arithmetic.members``) is shown once per household member, after their name.
+    """
+
+    label: str
+    value: str
+    note: str
+    when: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Policy:
     """One policy file, validated."""
 
@@ -84,6 +99,8 @@ class Policy:
     content_hash: str
     parameters_hash: str
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
+    arithmetic_members: tuple[ArithmeticLine, ...] = ()  # per member: what was counted and why
+    arithmetic: tuple[ArithmeticLine, ...] = ()  # the entity's steps: sums, deductions, divisor, line
 
     def in_force(self, on: dt.date) -> bool:
         """Whether the policy is in force on ``on``."""

@@ -14,6 +14,7 @@ from typing import Any
 from niangjia.rules.language.explanations import compile_template
 from niangjia.rules.language.expression import Compiler, Scope
 from niangjia.rules.language.typed import ExprError, Typed, column, lifted, to_fen
+from niangjia.rules.policy.arithmetic import CompiledLine, compile_arithmetic
 from niangjia.rules.policy.errors import PolicyError, PolicyIssue
 from niangjia.rules.policy.model import Policy, Rule
 from niangjia.rules.policy.parameters import column_name
@@ -61,6 +62,11 @@ class Plan:
     # not-eligible row never has, so the engine joins them for eligible / possibly rows only.
     decision_aggs: int = 0
     fields: set[str] = field(default_factory=set)
+    # The ``arithmetic:`` section (scalar backend only: a trace of one household); its fields are
+    # checked against ``reads`` but never read by the bulk path.
+    arithmetic_members: list[CompiledLine] = field(default_factory=list)
+    arithmetic: list[CompiledLine] = field(default_factory=list)
+    arithmetic_fields: set[str] = field(default_factory=set)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)  # built Polars expressions (engine)
 
     @property
@@ -184,6 +190,7 @@ def compile_policy(policy: Policy, as_of: dt.date) -> Plan:
     # Cheap, selective rules first: they gate who reaches the aggregations (stable otherwise).
     plan.rules.sort(key=lambda r: r.heavy)
     _compile_tail(b)
+    compile_arithmetic(b)
     plan.fields -= {f for f in plan.fields if f.startswith("events.settled")}
     _check_reads(b)
     if b.issues:
@@ -237,7 +244,7 @@ def _check_reads(b: _Builder) -> None:
     """Every personal field read must be declared, sensitive ones as sensitive."""
     declared = b.policy.reads
     line = b.policy.lines.get(("reads",))
-    for f in sorted(b.plan.fields):
+    for f in sorted(b.plan.fields | b.plan.arithmetic_fields):
         table, col = f.split(".")
         spec = TABLES[table].get(col)
         if spec is None:

@@ -86,3 +86,64 @@ def test_bad_region_code_in_parameter(tmp_path: Path) -> None:
 
 def test_check_on_repository_pack_is_clean() -> None:
     assert check(POLICY_DIR) == []
+
+
+ARITHMETIC = """\
+let:
+  double: 2 * homes_owned
+arithmetic:
+  lines:
+    - label: 住房
+      value: "{homes_owned} 套"
+      note: 2 倍为 {double}
+      when: homes_owned > 0
+"""
+
+
+def test_arithmetic_section_loads(tmp_path: Path) -> None:
+    (policy,) = load_pack(_write(tmp_path, GOOD + ARITHMETIC))
+    (line,) = policy.arithmetic
+    assert (line.label, line.value, line.when, line.line) == ("住房", "{homes_owned} 套", "homes_owned > 0", 20)
+
+
+def test_arithmetic_unknown_name_names_line_and_fix(tmp_path: Path) -> None:
+    (issue,) = _issues(tmp_path, GOOD + ARITHMETIC.replace("{double}", "{tripple}"))
+    assert (
+        issue.line == 20 and "算式说明「2 倍为 {tripple}」" in issue.message and "未知的名称：tripple" in issue.message
+    )
+    assert "检查拼写" in issue.fix
+
+
+def test_arithmetic_unknown_keys_refused(tmp_path: Path) -> None:
+    text = GOOD + ARITHMETIC.replace("  lines:", "  total: x\n  lines:").replace(
+        "      when:", "      colour: red\n      when:"
+    )
+    messages = {i.message: i.line for i in _issues(tmp_path, text)}
+    assert messages == {"arithmetic 中未知的字段：total": 19, "算式说明中未知的字段：colour": 24}
+
+
+def test_arithmetic_line_needs_label_and_value(tmp_path: Path) -> None:
+    text = GOOD + "arithmetic:\n  lines:\n    - note: 说明\n"
+    messages = sorted(i.message for i in _issues(tmp_path, text))
+    assert messages == ["缺少字段 arithmetic.lines.0.label", "缺少字段 arithmetic.lines.0.value"]
+
+
+def test_arithmetic_when_must_be_a_plain_condition(tmp_path: Path) -> None:
+    (issue,) = _issues(tmp_path, GOOD + ARITHMETIC.replace("homes_owned > 0", "homes_owned + 1"))
+    assert issue.line == 20 and "不是真假值" in issue.message
+    (issue,) = _issues(tmp_path, GOOD + ARITHMETIC.replace("homes_owned > 0", "count(members) > 0"))
+    assert "不能做关联表汇总" in issue.message and "let" in issue.fix
+
+
+def test_arithmetic_member_lines_see_member_variables_and_check_reads(tmp_path: Path) -> None:
+    members = 'arithmetic:\n  members:\n    - value: "{monthly_income} 元"\n'
+    (issue,) = _issues(tmp_path, GOOD + members)
+    assert "persons.monthly_income" in issue.message and "reads" in issue.fix
+    declared = GOOD.replace("reads:\n", "reads:\n  persons.monthly_income: sensitive\n") + members
+    (policy,) = load_pack(_write(tmp_path, declared))
+    assert policy.arithmetic_members[0].label == "" and policy.arithmetic == ()
+
+
+def test_empty_arithmetic_refused(tmp_path: Path) -> None:
+    (issue,) = _issues(tmp_path, GOOD + "arithmetic: {}\n")
+    assert "没有任何一行" in issue.message

@@ -1,6 +1,7 @@
 """Bulk screening and one-household re-screening agree on random registries (same semantics)."""
 
 import datetime as dt
+import math
 import os
 from decimal import Decimal
 
@@ -8,7 +9,8 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from niangjia.rules import load_pack, screen, screen_household, screen_records, tables_from_rows
+from niangjia.rules import explain_household, load_pack, screen, screen_household, screen_records, tables_from_rows
+from niangjia.rules.policy.parameters import resolve
 from niangjia.rules.tables.rows import table_rows
 from niangjia.rules.tables.schema import normalize_table
 from niangjia.rules.tests.conftest import POLICY_DIR, as_record
@@ -265,3 +267,43 @@ def test_each_policy_alone_equals_the_pack(case: tuple[dict[str, list[dict]], dt
         alone = screen([policy], tables, as_of, lazy=True).collect().sort(ORDER, nulls_last=False)
         mine = whole.filter(pl.col("policy_id") == policy.id).sort(ORDER, nulls_last=False)
         assert alone.to_dicts() == mine.to_dicts()
+
+
+HARDSHIP = next(p for p in PACK if p.id == "hardship_archive")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registry())
+def test_trace_is_the_evaluation_behind_the_outcome(case: tuple[dict[str, list[dict]], dt.date]) -> None:
+    """explain_household gives screen_household's rows, and hardship_archive's pc is what the level compared."""
+    rows, as_of = case
+    tables = tables_from_rows(rows)
+    regions = {r["household_id"]: r["region_code"] for r in rows["households"]}
+    for hid in regions:
+        traces = explain_household(PACK, tables, hid, as_of)
+        expected = screen_household(PACK, tables, hid, as_of, backend="python").to_dicts()
+        assert [t.result for t in traces] == [as_record(r) for r in expected]
+        (trace,) = [t for t in traces if t.policy_id == "hardship_archive"]
+        v = trace.values
+        if not trace.computed:
+            assert trace.lines == () and "pc" not in v
+            continue
+        counted = [m.values["counted_income"] for m in trace.members]
+        assert len(counted) == v["size"]
+        if None not in counted:
+            assert v["monthly_total"] == sum(counted, Decimal(0))
+        pc, dibao = v["pc"], resolve(HARDSHIP.parameters["dibao"], regions[hid], as_of)
+        shown = {x.label: x.value for x in trace.lines if x.person_id is None}
+        assert shown["家庭人口"] == f"{v['size']} 人"
+        if pc is None or dibao is None:
+            continue
+        assert isinstance(dibao, Decimal)
+        assert abs(pc - (v["annual_income"] - v["rigid"]) / v["size"] / 12) < Decimal("1e-6")
+        assert (v["level"] == "deep") == (pc < dibao)
+        if v["level"] == "relative":
+            assert dibao <= pc < 2 * dibao
+        fen = math.floor(pc * 100 + Decimal("0.5"))  # the templates' rounding: half up, to the fen
+        text = f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d} 元"
+        assert shown["家庭月人均纯收入"] == text
+        if trace.result["status"] == "eligible" and trace.result["level"] in ("deep", "relative"):
+            assert f"家庭月人均纯收入 {text}" in trace.result["reasons"]

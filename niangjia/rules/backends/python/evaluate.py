@@ -90,8 +90,12 @@ def _join(texts: list[str | None]) -> str | None:
 Result = tuple[Any, ...]
 
 
-def evaluate(plan: Plan, hh: Household, reasons: str = "all") -> list[Result]:
-    """Evaluate one compiled policy on the household's rows; tuples in ``RESULT_SCHEMA`` order."""
+def evaluate(plan: Plan, hh: Household, reasons: str = "all", envs: list[Row | None] | None = None) -> list[Result]:
+    """Evaluate one compiled policy on the household's rows; tuples in ``RESULT_SCHEMA`` order.
+
+    With ``envs``, each result's evaluated row (inputs, variables, level, amount) is appended to it,
+    ``None`` where nothing was evaluated: what :mod:`.trace` explains.
+    """
     p = plan.policy
     person = p.entity == "person"
     entities = hh.persons if person else hh.households
@@ -102,12 +106,16 @@ def evaluate(plan: Plan, hh: Household, reasons: str = "all") -> list[Result]:
 
     if not p.in_force(plan.as_of):
         inactive = "not_in_force" if reasons == "kept" else f"政策「{p.name}」在 {plan.as_of} 不在有效期内"
+        if envs is not None:
+            envs.extend([None] * len(entities))
         return [row(e, NOT_ELIGIBLE, None, None, None, inactive, None, [], []) for e in entities]
     sc = _scalar(plan)
     rules = plan.rules
     out = []
     for entity in entities:
         env = dict(entity)
+        if envs is not None:
+            envs.append(env)
         if person:
             for n, f in sc.member_lets:
                 env[n] = f(env)
