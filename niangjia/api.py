@@ -13,13 +13,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import HttpBearer, django_auth
 
 from niangjia.api_errors import schema_error_details, schema_error_message
+from niangjia.core.api import router as core_router
 from niangjia.core.apidocs import docs_access
 from niangjia.core.disclosure import DisclosureLimitReached
+from niangjia.orgs.api import router as orgs_router
 from niangjia.orgs.services import token_authenticate
+from niangjia.registry.api import router as registry_router
+from niangjia.registry.api_transfers import router as transfers_router
 from niangjia.registry.services.workers import WorkerRegisteredElsewhere
+from niangjia.screening.api import router as screening_router
 
 
 class BearerToken(HttpBearer):
@@ -30,18 +35,6 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
-
-
-class _SessionAuth(APIKeyHeader):
-    """Session cookie (with CSRF on unsafe methods), for the HTMX pages."""
-
-    param_name = "X-CSRFToken"
-
-    def __call__(self, request: HttpRequest) -> Any:
-        return django_auth(request)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover - unused
-        return None
 
 
 api = NinjaAPI(
@@ -117,18 +110,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _envelope(request, exc.status_code, "error", str(exc))
 
 
-def _register_routers() -> None:
-    from niangjia.core.api import router as core_router
-    from niangjia.orgs.api import router as orgs_router
-    from niangjia.registry.api import router as registry_router
-    from niangjia.registry.api_transfers import router as transfers_router
-    from niangjia.screening.api import router as screening_router
-
-    api.add_router("/audit", core_router, tags=["审计"])
-    api.add_router("/orgs", orgs_router, tags=["组织"])
-    api.add_router("/registry", registry_router, tags=["名册"])
-    api.add_router("/registry/transfers", transfers_router, tags=["名册"])
-    api.add_router("/screening", screening_router, tags=["政策找人"])
-
-
-_register_routers()
+api.add_router("/audit", core_router, tags=["审计"])
+api.add_router("/orgs", orgs_router, tags=["组织"])
+api.add_router("/registry", registry_router, tags=["名册"])
+api.add_router("/registry/transfers", transfers_router, tags=["名册"])
+api.add_router("/screening", screening_router, tags=["政策找人"])

@@ -32,6 +32,8 @@ class Action(enum.StrEnum):
     REVEAL = "reveal"
     # Income, health, disability and what is derived from them (screening reasons, levels, hints).
     SENSITIVE = "sensitive"
+    # Queue a screening of the user's part of the map (a city- or district-wide run).
+    SCREEN = "screen"
     AUDIT = "audit"
     # Create, edit, deactivate, unlock and reset the passwords of staff users in the subtree.
     MANAGE_STAFF = "manage_staff"
@@ -51,6 +53,7 @@ ACTION_LABELS = {
     Action.EXPORT: "导出",
     Action.REVEAL: "查看完整敏感信息",
     Action.SENSITIVE: "查看收入、健康等家庭情况",
+    Action.SCREEN: "发起政策筛查",
     Action.AUDIT: "查询审计记录",
     Action.MANAGE_STAFF: "管理工作人员",
 }

@@ -18,6 +18,7 @@ from niangjia.orgs.selectors import org_list
 from niangjia.registry import selectors, services
 from niangjia.registry.choices import EmploymentForm, EnterpriseStatus, Industry, Ownership, SizeClass
 from niangjia.registry.models import Enterprise, Worker
+from niangjia.registry.selectors import EnterpriseFilter, WorkerFilter
 
 router = Router()
 
@@ -167,22 +168,9 @@ def _worker_out(w: Worker) -> WorkerOut:
     "/enterprises", response={200: list[EnterpriseOut], **errors(403)}, summary="企业列表（按编号倒序，after_id 翻页）"
 )
 def enterprise_list(
-    request: HttpRequest,
-    area: Filter = "",
-    ownership: Filter = "",
-    size_class: Filter = "",
-    industry: Filter = "",
-    is_platform: bool | None = None,
-    q: Filter = "",
-    after_id: Cursor | None = None,
-    limit: PageSize = 50,
+    request: HttpRequest, filters: Query[EnterpriseFilter], after_id: Cursor | None = None, limit: PageSize = 50
 ) -> list[EnterpriseOut]:
-    filters = selectors.EnterpriseFilter(
-        area=area, ownership=ownership, size_class=size_class, industry=industry, is_platform=is_platform, q=q
-    )
-    rows = selectors.enterprise_list(
-        user=_user(request), filters=filters, after_id=after_id, limit=min(max(limit, 1), 500)
-    )
+    rows = selectors.enterprise_list(user=_user(request), filters=filters, after_id=after_id, limit=limit)
     return [_enterprise_out(e) for e in rows]
 
 
@@ -197,7 +185,7 @@ def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> tuple[int,
     org = get_object_or_404(org_list(user=user, action=Action.CHANGE), pk=payload.org_id)
     area = get_object_or_404(Area, code=payload.area_code)
     values = payload.dict(exclude={"org_id", "area_code"})
-    enterprise = services.enterprise_create(actor=user, org=org, data=services.EnterpriseData(area=area, **values))
+    enterprise = services.enterprise_create(actor=user, org=org, area=area, **values)
     return 201, _enterprise_out(enterprise)
 
 
@@ -206,31 +194,18 @@ def enterprise_update(request: HttpRequest, pk: Path[Id], payload: EnterprisePat
     user = _user(request)
     enterprise = selectors.enterprise_get(user=user, pk=pk, action=Action.CHANGE)
     values = payload.dict(exclude_unset=True)
-    data = services.EnterpriseData(**values)
-    return _enterprise_out(services.enterprise_update(actor=user, enterprise=enterprise, data=data))
+    return _enterprise_out(services.enterprise_update(actor=user, enterprise=enterprise, **values))
 
 
-@router.get("/workers", response={200: list[WorkerOut], **errors(403)}, summary="职工列表（按编号倒序，after_id 翻页）")
+@router.get(
+    "/workers",
+    response={200: list[WorkerOut], **errors(403, 429)},
+    summary="职工列表（按编号倒序，after_id 翻页）；q 按整个证件号或手机号查找时计入每小时查询次数",
+)
 def worker_list(
-    request: HttpRequest,
-    area: Filter = "",
-    enterprise_id: Id | None = None,
-    form: Filter = "",
-    gig_only: bool = False,
-    union_member: bool | None = None,
-    is_migrant: bool | None = None,
-    after_id: Cursor | None = None,
-    limit: PageSize = 50,
+    request: HttpRequest, filters: Query[WorkerFilter], after_id: Cursor | None = None, limit: PageSize = 50
 ) -> list[WorkerOut]:
-    filters = selectors.WorkerFilter(
-        area=area,
-        enterprise_id=enterprise_id,
-        form=form,
-        gig_only=gig_only,
-        union_member=union_member,
-        is_migrant=is_migrant,
-    )
-    rows = selectors.worker_list(user=_user(request), filters=filters, after_id=after_id, limit=min(max(limit, 1), 500))
+    rows = services.worker_search(actor=_user(request), filters=filters, after_id=after_id, limit=limit)
     return [_worker_out(w) for w in rows]
 
 
@@ -240,7 +215,8 @@ def worker_list(
     summary="查找职工：姓名、拼音首字母、证件号或手机号、后4位",
 )
 def worker_search(request: HttpRequest, q: Filter, enterprise_id: Id | None = None) -> list[WorkerOut]:
-    found = services.worker_search(actor=_user(request), q=q, enterprise_id=enterprise_id)
+    filters = WorkerFilter(q=q, enterprise_id=enterprise_id)
+    found = services.worker_search(actor=_user(request), filters=filters) if q.strip() else []
     return [_worker_out(w) for w in found]
 
 

@@ -1,24 +1,27 @@
 """Exporting enterprises and workers to xlsx: streamed, masked, audited.
 
 Callers pass a queryset already scoped for the user (the registry selectors
-return those). Rows are read with `.iterator(chunk_size=2000)` and written by
-xlsxwriter in constant-memory mode, so memory stays flat whatever the count.
-Identifiers go out masked (`*_masked` columns) and sensitive circumstances
-(income, health, disability) are never exported.
+return those) and the list filter it was chosen by, which the header line names
+with the row count ("筛选：农民工：是；区县：阎良区 · 共 529 行"). Rows are read with
+`.iterator(chunk_size=2000)` and written by xlsxwriter in constant-memory mode,
+so memory stays flat whatever the count. Identifiers go out masked (`*_masked`
+columns) and sensitive circumstances (income, health, disability) are never exported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from typing import IO, Any
 
 import xlsxwriter
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from niangjia.core.audit import audit_export
+from niangjia.core.filtering import Choices, ListFilter
 from niangjia.core.scoping import Action, require_action
 from niangjia.orgs.models import StaffUser
 from niangjia.registry.models import Employment, Enterprise, Worker
@@ -89,16 +92,19 @@ WORKER_COLUMNS: list[Column] = [
 
 def export_enterprises(
     *, user: StaffUser | None, queryset: models.QuerySet[Enterprise], stream: IO[bytes] | str,
-    filters: Mapping[str, Any] | None = None,
+    filters: ListFilter | Mapping[str, Any] | None = None, choices: Mapping[str, Choices] | None = None,
 ) -> int:  # fmt: skip
     """Write the enterprises of `queryset` to `stream` as xlsx; audit the export; return the row count."""
     rows = queryset.select_related("area", "org").order_by("pk")
-    return _export(user=user, what="企业名册", rows=rows, columns=ENTERPRISE_COLUMNS, stream=stream, filters=filters)
+    return _export(
+        user=user, what="企业名册", rows=rows, columns=ENTERPRISE_COLUMNS, stream=stream, filters=filters,
+        choices=choices,
+    )  # fmt: skip
 
 
 def export_workers(
     *, user: StaffUser | None, queryset: models.QuerySet[Worker], stream: IO[bytes] | str,
-    filters: Mapping[str, Any] | None = None,
+    filters: ListFilter | Mapping[str, Any] | None = None, choices: Mapping[str, Choices] | None = None,
 ) -> int:  # fmt: skip
     """Write the workers of `queryset` to `stream` as xlsx (identifiers masked); audit; return the row count."""
     jobs = Employment.objects.filter(end_date__isnull=True).select_related("enterprise").order_by("-start_date", "pk")
@@ -106,12 +112,14 @@ def export_workers(
     lookups = getattr(queryset, "_prefetch_related_lookups", ())
     if not any(getattr(lookup, "to_attr", None) == "current_jobs" for lookup in lookups):
         rows = rows.prefetch_related(Prefetch("employments", queryset=jobs, to_attr="current_jobs"))
-    return _export(user=user, what="职工名册", rows=rows, columns=WORKER_COLUMNS, stream=stream, filters=filters)
+    return _export(
+        user=user, what="职工名册", rows=rows, columns=WORKER_COLUMNS, stream=stream, filters=filters, choices=choices
+    )
 
 
 def _export(
     *, user: StaffUser | None, what: str, rows: models.QuerySet[Any], columns: list[Column],
-    stream: IO[bytes] | str, filters: Mapping[str, Any] | None,
+    stream: IO[bytes] | str, filters: ListFilter | Mapping[str, Any] | None, choices: Mapping[str, Choices] | None,
 ) -> int:  # fmt: skip
     if user is not None:
         require_action(user, Action.EXPORT)
@@ -121,23 +129,50 @@ def _export(
     date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for position, (_, width, _) in enumerate(columns):
         sheet.set_column(position, position, width)
-    sheet.write_string(0, 0, _byline(user, what))
-    sheet.write_row(1, 0, [title for title, _, _ in columns], bold)
-    count = 0
-    for count, record in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
-        for position, (_, _, read) in enumerate(columns):
-            _write(sheet, count + 1, position, read(record), date_fmt)
-    sheet.write_string(count + 3, 0, f"共 {count} 条。")
-    workbook.close()
-    with transaction.atomic():
-        audit_export(actor=user, what=what, rows=count, filters=dict(filters or {}))
+    described, chosen = _filters(filters, choices)
+    # The header names the count before the rows are written: both are read from one snapshot.
+    with _snapshot():
+        expected = rows.count()
+        sheet.write_string(0, 0, _byline(user, what, described, expected))
+        sheet.write_row(1, 0, [title for title, _, _ in columns], bold)
+        count = 0
+        for count, record in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
+            for position, (_, _, read) in enumerate(columns):
+                _write(sheet, count + 1, position, read(record), date_fmt)
+        sheet.write_string(count + 3, 0, f"共 {count} 条。")
+        workbook.close()
+        audit_export(actor=user, what=what, rows=count, filters=chosen)
     return count
 
 
-def _byline(user: StaffUser | None, what: str) -> str:
+def _filters(
+    filters: ListFilter | Mapping[str, Any] | None, choices: Mapping[str, Choices] | None
+) -> tuple[str, dict[str, Any]]:
+    """The filters in Chinese for the header line, and by name for the audit entry."""
+    if isinstance(filters, ListFilter):
+        return filters.describe(choices), filters.chosen()
+    chosen = dict(filters or {})
+    return "；".join(f"{name}：{value}" for name, value in chosen.items()) or "全部", chosen
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """One transaction whose reads all see one snapshot (PostgreSQL: REPEATABLE READ; SQLite's is one already)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _byline(user: StaffUser | None, what: str, described: str, count: int) -> str:
     now = timezone.localtime(timezone.now())
     who = "系统" if user is None else f"{user.display_name or user.username}（{user.org.name if user.org else ''}）"
-    return f"{what} · 导出人：{who} · 导出时间：{now:%Y-%m-%d %H:%M}（北京时间）· 内含个人信息，请妥善保管，勿外传。"
+    return (
+        f"{what} · 导出人：{who} · 导出时间：{now:%Y-%m-%d %H:%M}（北京时间）· 筛选：{described} · 共 {count} 行"
+        " · 内含个人信息，请妥善保管，勿外传。"
+    )
 
 
 def _write(sheet: Any, row: int, col: int, value: Any, date_fmt: Any) -> None:

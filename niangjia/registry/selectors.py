@@ -7,16 +7,21 @@ previous page, so a page costs the same at row 10 and at row 10,000,000.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from pydantic import Field
 
+from niangjia.api_fields import Filter, Id
+from niangjia.core.filtering import Choices, ListFilter
 from niangjia.core.identifiers import normalize_phone, validate_id_number
 from niangjia.core.scoping import Action, allows, restrict
-from niangjia.orgs.models import StaffUser
+from niangjia.orgs.choices import AreaLevel
+from niangjia.orgs.models import Area, StaffUser, UnionOrg
+from niangjia.registry.choices import EmploymentForm, Industry, Ownership, SizeClass
 from niangjia.registry.identity import id_digest, phone_digest, tail_digests
 from niangjia.registry.models import (
     Employment,
@@ -40,50 +45,133 @@ def area_prefix(code: str) -> str:
     return code
 
 
-@dataclass(frozen=True)
-class EnterpriseFilter:
-    area: str = ""
-    ownership: str = ""
-    size_class: str = ""
-    industry: str = ""
-    is_platform: bool | None = None
-    has_union: bool | None = None
-    q: str = ""
+GIG = "gig"
+if TYPE_CHECKING:
+    JobForm = models.TextChoices
+else:
+    # The worker list's 用工形式 filter: any gig form at once ("gig"), or one form.
+    JobForm = models.TextChoices(
+        "JobForm", [("GIG", (GIG, "新就业形态(全部)")), *((m.name, (m.value, m.label)) for m in EmploymentForm)]
+    )
 
 
-@dataclass(frozen=True)
-class WorkerFilter:
-    area: str = ""
-    enterprise_id: int | None = None
-    form: str = ""
-    gig_only: bool = False
-    union_member: bool | None = None
-    is_migrant: bool | None = None
+AREA_HELP = "区划代码，含下级区划，如 610114"
+
+
+class EnterpriseFilter(ListFilter):
+    """The enterprise list's filter (page, export and API)."""
+
+    q: Filter = Field("", title="名称或信用代码")
+    area: Filter = Field("", title="区县", description=AREA_HELP)
+    ownership: Ownership | None = Field(None, title="经济类型")
+    size_class: SizeClass | None = Field(None, title="规模")
+    industry: Industry | None = Field(None, title="行业")
+    is_platform: bool | None = Field(None, title="平台企业")
+    has_union: bool | None = Field(None, title="已建工会")
+
+    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+        """The filter applied to an already scoped queryset."""
+        if self.area:
+            qs = qs.filter(area__code__startswith=area_prefix(self.area))
+        for name in ("ownership", "size_class", "industry", "is_platform"):
+            if getattr(self, name) is not None:
+                qs = qs.filter(**{name: getattr(self, name)})
+        if self.has_union is not None:
+            qs = qs.filter(union__isnull=not self.has_union)
+        if self.q:
+            qs = qs.filter(Q(name__contains=self.q) | Q(uscc=self.q.upper()))
+        return qs
+
+
+class WorkerFilter(ListFilter):
+    """The worker list's filter (page, export and API); `q` searches as `worker_search` does."""
+
+    q: Filter = Field("", title="查找", description="姓名、拼音首字母、证件号或手机号、证件或手机后4位")
+    area: Filter = Field("", title="区县", description=AREA_HELP + "（在该区划的企业就业的职工）")
+    form: JobForm | None = Field(None, title="用工形式")
+    union_member: bool | None = Field(None, title="工会会员")
+    is_migrant: bool | None = Field(None, title="农民工")
+    enterprise_id: Id | None = Field(None, title="企业")
+
+    def apply(self, qs: QuerySet[Worker]) -> QuerySet[Worker]:
+        """The filter applied to an already scoped queryset."""
+        current = Employment.objects.filter(end_date__isnull=True)
+        if self.area:
+            current = current.filter(enterprise__area__code__startswith=area_prefix(self.area))
+        if self.enterprise_id:
+            current = current.filter(enterprise_id=self.enterprise_id)
+        if self.form == GIG:
+            current = current.filter(form__startswith="gig_")
+        elif self.form is not None:
+            current = current.filter(form=self.form)
+        if self.area or self.enterprise_id or self.form is not None:
+            qs = qs.filter(pk__in=current.values("worker_id"))
+        if self.union_member is not None:
+            qs = qs.filter(union_member=self.union_member)
+        if self.is_migrant is not None:
+            qs = qs.filter(is_migrant=self.is_migrant)
+        if self.q.strip():
+            qs = qs.filter(_search_condition(self.q.strip()))
+        return qs
 
 
 def enterprise_queryset(
     *, user: StaffUser, filters: EnterpriseFilter, action: Action = Action.VIEW
 ) -> QuerySet[Enterprise]:
     """Enterprises in scope matching the filters (unordered, unpaginated: for exports)."""
-    return enterprise_filtered(
-        restrict(Enterprise.objects.select_related("area", "org", "union"), user, action), filters
-    )
+    return filters.apply(restrict(Enterprise.objects.select_related("area", "org", "union"), user, action))
 
 
-def enterprise_filtered(qs: QuerySet[Enterprise], filters: EnterpriseFilter) -> QuerySet[Enterprise]:
-    """Apply the list filters to an already scoped queryset."""
-    if filters.area:
-        qs = qs.filter(area__code__startswith=area_prefix(filters.area))
-    for name in ("ownership", "size_class", "industry"):
-        if getattr(filters, name):
-            qs = qs.filter(**{name: getattr(filters, name)})
-    if filters.is_platform is not None:
-        qs = qs.filter(is_platform=filters.is_platform)
-    if filters.has_union is not None:
-        qs = qs.filter(union__isnull=not filters.has_union)
-    if filters.q:
-        qs = qs.filter(Q(name__contains=filters.q) | Q(uscc=filters.q.upper()))
-    return qs
+def area_choices(*, user: StaffUser) -> Choices:
+    """The counties of the user's part of the union tree: the area filter's options.
+
+    They come from the areas of the organizations in scope (a cadre's own), never from a fixed
+    list, so a federation of any city offers its own districts and 阎良 staff see only 阎良.
+    """
+    codes = set(restrict(UnionOrg.objects.all(), user).values_list("area__code", flat=True).distinct())
+    if user.org is not None:
+        codes.add(user.org.area.code)
+    counties = Area.objects.filter(level=AreaLevel.COUNTY, code__in={code[:6] for code in codes})
+    return [(code, name) for code, name in counties.order_by("code").values_list("code", "name")]
+
+
+ENTERPRISE_CHOICES_MAX = 50
+
+
+def enterprise_choices(*, user: StaffUser, chosen: int | None = None) -> Choices | None:
+    """The enterprise filter's options: the user's enterprises when they are few (a cadre's, a chair's).
+
+    Otherwise only the chosen one (when in scope), or None: no drop-down of thousands.
+    """
+    scoped = restrict(Enterprise.objects.all(), user).order_by("name").values_list("pk", "name")
+    few = list(scoped[: ENTERPRISE_CHOICES_MAX + 1])
+    if len(few) <= ENTERPRISE_CHOICES_MAX:
+        return [(str(pk), name) for pk, name in few]
+    if chosen is None:
+        return None
+    return [(str(pk), name) for pk, name in scoped.filter(pk=chosen)]
+
+
+def registry_counts(*, user: StaffUser) -> list[tuple[str, int]]:
+    """How many enterprises, workers and households the user's scope holds."""
+    return [
+        ("企业", restrict(Enterprise.objects.all(), user).count()),
+        ("职工", restrict(Worker.objects.filter(merged_into__isnull=True), user).count()),
+        ("家庭", restrict(Household.objects.all(), user).count()),
+    ]
+
+
+def counts_by_org(*, user: StaffUser, org_path: str) -> dict[str, dict[str, int]]:
+    """Enterprises and workers in scope under the organization at `org_path`, by their organization's path."""
+
+    def per_org(qs: QuerySet[Any]) -> dict[str, int]:
+        rows = qs.filter(org__path__startswith=org_path).values("org__path").annotate(n=Count("id"))
+        return dict(rows.values_list("org__path", "n"))
+
+    return {
+        "enterprises": per_org(restrict(Enterprise.objects.all(), user)),
+        "workers": per_org(restrict(Worker.objects.filter(merged_into__isnull=True), user)),
+    }
 
 
 def enterprise_list(
@@ -106,28 +194,7 @@ def enterprise_get(*, user: StaffUser, pk: int, action: Action = Action.VIEW) ->
 
 def worker_queryset(*, user: StaffUser, filters: WorkerFilter, action: Action = Action.VIEW) -> QuerySet[Worker]:
     """Workers in scope matching the filters (unordered, unpaginated: for exports)."""
-    base = restrict(Worker.objects.filter(merged_into__isnull=True).select_related("org"), user, action)
-    return worker_filtered(base, filters)
-
-
-def worker_filtered(qs: QuerySet[Worker], filters: WorkerFilter) -> QuerySet[Worker]:
-    """Apply the list filters to an already scoped queryset."""
-    current = Employment.objects.filter(end_date__isnull=True)
-    if filters.area:
-        current = current.filter(enterprise__area__code__startswith=area_prefix(filters.area))
-    if filters.enterprise_id:
-        current = current.filter(enterprise_id=filters.enterprise_id)
-    if filters.form:
-        current = current.filter(form=filters.form)
-    if filters.gig_only:
-        current = current.filter(form__startswith="gig_")
-    if filters.area or filters.enterprise_id or filters.form or filters.gig_only:
-        qs = qs.filter(pk__in=current.values("worker_id"))
-    if filters.union_member is not None:
-        qs = qs.filter(union_member=filters.union_member)
-    if filters.is_migrant is not None:
-        qs = qs.filter(is_migrant=filters.is_migrant)
-    return qs
+    return filters.apply(restrict(Worker.objects.filter(merged_into__isnull=True).select_related("org"), user, action))
 
 
 def _with_current_jobs(qs: QuerySet[Worker]) -> QuerySet[Worker]:
@@ -154,14 +221,9 @@ def worker_search(*, user: StaffUser, q: str, enterprise_id: int | None = None, 
     Names: one or two characters match the start of the name (冯, 冯建, 曾丽); three or more match
     anywhere in it (建民x is rare; 许琳飞 finds the person).
     """
-    text = q.strip()
-    if not text:
+    if not q.strip():
         return []
-    qs = restrict(Worker.objects.filter(merged_into__isnull=True), user)
-    if enterprise_id:
-        qs = qs.filter(employments__enterprise_id=enterprise_id, employments__end_date__isnull=True)
-    qs = qs.filter(_search_condition(text))
-    return list(_with_current_jobs(qs.order_by("-id"))[:limit])
+    return worker_list(user=user, filters=WorkerFilter(q=q, enterprise_id=enterprise_id), limit=limit)
 
 
 _SEPARATORS = re.compile(r"[\s\-()（）+]")
@@ -218,9 +280,9 @@ def worker_get(*, user: StaffUser, pk: int, action: Action = Action.VIEW) -> Wor
     return worker
 
 
-def household_of(*, worker: Worker) -> Household | None:
-    """The household a worker belongs to (the worker was already scoped)."""
-    member = HouseholdMember.objects.filter(worker=worker).select_related("household").first()
+def household_of(*, user: StaffUser, worker: Worker) -> Household | None:
+    """The household a worker belongs to, if the user may see it."""
+    member = restrict(HouseholdMember.objects.filter(worker=worker), user).select_related("household").first()
     return member.household if member else None
 
 
@@ -244,9 +306,10 @@ def household_get(*, user: StaffUser, pk: int) -> dict[str, Any]:
     }
 
 
-def worker_history(*, worker: Worker) -> QuerySet[Employment]:
-    """Every employment of an already scoped worker, latest first."""
-    return Employment.objects.filter(worker=worker).select_related("enterprise").order_by("-start_date", "-id")
+def worker_history(*, user: StaffUser, worker: Worker) -> QuerySet[Employment]:
+    """The worker's employments the user may see, latest first."""
+    jobs = restrict(Employment.objects.filter(worker=worker), user)
+    return jobs.select_related("enterprise").order_by("-start_date", "-id")
 
 
 def member_get(*, user: StaffUser, pk: int, action: Action = Action.VIEW) -> HouseholdMember:

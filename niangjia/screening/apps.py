@@ -11,4 +11,6 @@ class ScreeningConfig(AppConfig):
     def ready(self) -> None:
         from niangjia.core.audit import register_actions
 
-        register_actions({"screening.run": "政策筛查", "screening.household": "单户重新筛查"})
+        register_actions(
+            {"screening.run": "政策筛查", "screening.household": "单户重新筛查", "screening.enqueue": "发起政策筛查"}
+        )

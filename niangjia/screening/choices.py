@@ -22,3 +22,10 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "进行中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+
+
+class Listed(models.TextChoices):
+    """The outcomes a work list holds (its 结果 filter)."""
+
+    ELIGIBLE = Outcome.ELIGIBLE.value, Outcome.ELIGIBLE.label
+    POSSIBLY = Outcome.POSSIBLY.value, Outcome.POSSIBLY.label

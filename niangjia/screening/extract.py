@@ -16,7 +16,9 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
+from django.utils import timezone
 
+from niangjia.orgs.models import Area
 from niangjia.registry.models import (
     Document,
     Employment,
@@ -46,8 +48,6 @@ def _t(model: type) -> str:
 
 def _selection(area_prefix: str | None, household_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
     """SQL condition on alias `h` (households) and its parameters."""
-    from niangjia.orgs.models import Area
-
     if household_ids is not None:
         ids = [int(i) for i in household_ids] or [-1]
         return f"h.id IN ({', '.join(['%s'] * len(ids))})", list(ids)
@@ -78,8 +78,6 @@ def extract_tables(
     *, area_prefix: str | None = None, household_ids: Sequence[int] | None = None
 ) -> dict[str, pl.DataFrame]:
     """Return households, persons, events, payments and documents for the selected households."""
-    from niangjia.orgs.models import Area
-
     where, params = _selection(area_prefix, household_ids)
     households = _read(
         f"""SELECT CAST(h.id AS TEXT), a.code, c.homes_owned, c.owns_shop_or_employs, c.private_car_non_work,
@@ -221,6 +219,4 @@ def _map_persons(persons: pl.DataFrame) -> pl.DataFrame:
 
 def as_of_default() -> date:
     """Today in Asia/Shanghai, the default as-of date."""
-    from django.utils import timezone
-
     return timezone.localdate()

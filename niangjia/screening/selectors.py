@@ -7,38 +7,57 @@ counts under `SMALL_COUNT` withheld (a count of 1 in a small enterprise names a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+import polars as pl
 from django.db.models import Count, QuerySet, Sum
+from pydantic import Field
 
+from niangjia.api_fields import Filter
+from niangjia.core.filtering import Choices, ListFilter
 from niangjia.core.scoping import Action, allows, require_action, restrict
 from niangjia.orgs.models import StaffUser
+from niangjia.registry import selectors as registry_selectors
+from niangjia.registry.models import HouseholdMember
 from niangjia.registry.selectors import area_prefix
-from niangjia.screening.choices import Outcome
+from niangjia.rules import screen
+from niangjia.screening.choices import Listed
+from niangjia.screening.extract import extract_tables
 from niangjia.screening.models import ScreeningResult, ScreeningRun
+from niangjia.screening.pack import current_policies, policy_names
 
 PAGE_SIZE = 50
 SMALL_COUNT = 5
 
 
-@dataclass(frozen=True)
-class WorklistFilter:
-    policy_id: str = ""
-    status: str = ""
-    area: str = ""
+class WorklistFilter(ListFilter):
+    """The work list's filter (page, summary and API)."""
+
+    policy_id: Filter = Field("", title="政策")
+    status: Listed | None = Field(None, title="结果")
+    area: Filter = Field("", title="区县", description="区划代码，含下级区划，如 610114")
+
+    def apply(self, qs: QuerySet[ScreeningResult]) -> QuerySet[ScreeningResult]:
+        """The filter applied to an already scoped queryset."""
+        if self.policy_id:
+            qs = qs.filter(policy_id=self.policy_id)
+        if self.status is not None:
+            qs = qs.filter(status=self.status)
+        if self.area:
+            qs = qs.filter(household__area__code__startswith=area_prefix(self.area))
+        return qs
+
+
+def worklist_choices(*, user: StaffUser) -> dict[str, Choices]:
+    """The work list filter's options: the published policies, the user's districts."""
+    names = policy_names(current_policies())
+    return {"policy_id": list(names.items()), "area": registry_selectors.area_choices(user=user)}
 
 
 def worklist_queryset(*, user: StaffUser, filters: WorklistFilter) -> QuerySet[ScreeningResult]:
     """Current eligible and possibly outcomes in the user's scope."""
-    qs = restrict(ScreeningResult.objects.filter(is_current=True), user, Action.VIEW)
-    if filters.policy_id:
-        qs = qs.filter(policy_id=filters.policy_id)
-    if filters.status in (Outcome.ELIGIBLE, Outcome.POSSIBLY):
-        qs = qs.filter(status=filters.status)
-    if filters.area:
-        qs = qs.filter(household__area__code__startswith=area_prefix(filters.area))
-    return qs
+    return filters.apply(restrict(ScreeningResult.objects.filter(is_current=True), user, Action.VIEW))
 
 
 def worklist(
@@ -55,8 +74,6 @@ def worklist(
 
 
 def _attach_heads(rows: list[ScreeningResult]) -> None:
-    from niangjia.registry.models import HouseholdMember
-
     heads = {
         m.household_id: m
         for m in HouseholdMember.objects.filter(
@@ -85,6 +102,21 @@ def worklist_summary(*, user: StaffUser, filters: WorklistFilter) -> list[dict[s
     return rows
 
 
-def latest_runs(*, limit: int = 10) -> list[ScreeningRun]:
-    """The latest screening runs (they hold no personal data)."""
+def household_outcomes(*, user: StaffUser, pk: int, as_of: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A household in scope (as `registry.selectors.household_get`) and every policy's outcome for it now.
+
+    Evaluated on demand, not stored, so the page is never stale. Only for roles with `Action.SENSITIVE`.
+    """
+    require_action(user, Action.SENSITIVE)
+    data = registry_selectors.household_get(user=user, pk=pk)
+    tables = extract_tables(household_ids=[data["household"].pk])
+    frame = screen(current_policies(), tables, as_of)
+    assert isinstance(frame, pl.DataFrame)
+    return data, frame.sort("policy_id", "person_id", nulls_last=False).to_dicts()
+
+
+def latest_runs(*, user: StaffUser, limit: int = 10) -> list[ScreeningRun]:
+    """The latest screening runs, for the roles that start them (runs hold no personal data)."""
+    if not allows(user, Action.SCREEN):
+        return []
     return list(ScreeningRun.objects.exclude(kind="household").order_by("-id")[:limit])

@@ -11,17 +11,21 @@ import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import partial
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from niangjia.core.audit import audit_record
-from niangjia.orgs.models import StaffUser
+from niangjia.core.scoping import Action, require_action
+from niangjia.orgs.models import Area, StaffUser
 from niangjia.registry.models import Household
+from niangjia.registry.selectors import area_prefix as registry_area_prefix
 from niangjia.rules import NOT_ELIGIBLE, Policy, screen
+from niangjia.screening import tasks
 from niangjia.screening.choices import RunKind, RunStatus
 from niangjia.screening.extract import extract_tables
 from niangjia.screening.models import HouseholdScreenState, ScreeningResult, ScreeningRun
@@ -174,18 +178,32 @@ def changed_rescreen(
     return _run(kind=RunKind.CHANGED, as_of=as_of or timezone.localdate(), actor=None, household_ids=ids)
 
 
-def household_evaluate(*, household_id: int, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Every policy's outcome for one household now, not stored (for the household page)."""
-    policies = current_policies()
-    tables = extract_tables(household_ids=[household_id])
-    frame = screen(policies, tables, as_of or timezone.localdate())
-    assert isinstance(frame, pl.DataFrame)
-    return frame.sort("policy_id", "person_id", nulls_last=False).to_dicts()
-
-
 def area_partitions() -> list[str]:
     """The county-level code prefixes (6 digits) that hold households: one screening partition each."""
-    from niangjia.orgs.models import Area
-
     codes = Area.objects.filter(pk__in=Household.objects.values("area_id").distinct()).values_list("code", flat=True)
     return sorted({code[:6] for code in codes})
+
+
+def screening_enqueue(*, actor: StaffUser | None, area_prefix: str = "", as_of: date | None = None) -> list[str]:
+    """Queue a screening of the partitions within `area_prefix` (default: the actor's own area); audited.
+
+    One task per county-level partition, queued after the audit entry commits. A staff actor needs
+    `Action.SCREEN` and may queue only their own part of the map; the system (None) any part.
+    """
+    own = ""
+    if actor is not None:
+        require_action(actor, Action.SCREEN)
+        own = registry_area_prefix(actor.org.area.code) if actor.org else ""
+    prefix = registry_area_prefix(area_prefix) if area_prefix else own
+    if not prefix.startswith(own):
+        raise PermissionDenied("只能筛查本辖区。")
+    partitions = [p for p in area_partitions() if p.startswith(prefix) or prefix.startswith(p)]
+    day = (as_of or timezone.localdate()).isoformat()
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="screening.enqueue", target_label=f"排队筛查 {prefix or '全部'}",
+            new={"area": prefix, "as_of": day, "partitions": len(partitions)},
+        )  # fmt: skip
+        for partition in partitions:
+            transaction.on_commit(partial(tasks.screen_partition.enqueue, area_prefix=partition, as_of=day))
+    return partitions

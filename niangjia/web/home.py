@@ -8,11 +8,9 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from niangjia.core.roles import Role
-from niangjia.core.scoping import restrict
-from niangjia.orgs.models import StaffUser, UnionOrg
-from niangjia.orgs.selectors import org_children_counts
+from niangjia.orgs.models import StaffUser
+from niangjia.orgs.selectors import org_children_counts, org_list, staff_list
 from niangjia.registry import selectors as registry_selectors
-from niangjia.registry.models import Enterprise, Household, Worker
 from niangjia.screening import selectors as screening_selectors
 from niangjia.screening.pack import current_policies, policy_names
 
@@ -31,19 +29,15 @@ def _registry_counts(user: StaffUser) -> list[tuple[str, int]]:
     """
     key = f"home-counts:{_scope_key(user)}"
 
-    def count() -> list[tuple[str, int]]:
-        return [
-            ("企业", restrict(Enterprise.objects.all(), user).count()),
-            ("职工", restrict(Worker.objects.filter(merged_into__isnull=True), user).count()),
-            ("家庭", restrict(Household.objects.all(), user).count()),
-        ]
-
-    return cast(list[tuple[str, int]], cache.get_or_set(key, count, COUNTS_SECONDS))
+    return cast(
+        list[tuple[str, int]],
+        cache.get_or_set(key, lambda: registry_selectors.registry_counts(user=user), COUNTS_SECONDS),
+    )
 
 
 def home_context(*, user: StaffUser) -> dict[str, Any]:
     """Return the figures for the user's home page, all within their scope."""
-    staff = restrict(StaffUser.objects.all(), user)
+    staff = staff_list(user=user).order_by()
     role_counts = {row["role"]: row["n"] for row in staff.values("role").annotate(n=Count("id"))}
     summary = cast(
         list[dict[str, Any]],
@@ -57,7 +51,7 @@ def home_context(*, user: StaffUser) -> dict[str, Any]:
     context: dict[str, Any] = {
         "org": user.org,
         "role_label": Role(user.role).label if user.role in Role.values else user.role,
-        "org_count": restrict(UnionOrg.objects.all(), user).count(),
+        "org_count": org_list(user=user).count(),
         "staff_by_role": [(label, role_counts.get(value, 0)) for value, label in Role.choices],
         "children": org_children_counts(user=user)[:40] if user.org else [],
         "registry_counts": _registry_counts(user),

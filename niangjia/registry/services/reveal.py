@@ -30,18 +30,20 @@ def reveal(*, actor: StaffUser, obj: models.Model, field: str) -> str:
     return read_protected(obj, spec)
 
 
-def worker_search(*, actor: StaffUser, q: str, enterprise_id: int | None = None, limit: int = 20) -> list[Worker]:
-    """Search workers in scope (see `selectors.worker_search`).
+def worker_search(
+    *, actor: StaffUser, filters: selectors.WorkerFilter, after_id: int | None = None, limit: int = 20
+) -> list[Worker]:
+    """One page of the worker list in scope, searched by `filters.q` (see `selectors.worker_search`).
 
     A search by a whole ID or phone number confirms a guess at a masked one, so it is a
     disclosure: checked against the hourly budget and audited with the number masked.
     """
-    kind = selectors.identifier_kind(q)
+    kind = selectors.identifier_kind(filters.q)
     if kind is None:
-        return selectors.worker_search(user=actor, q=q, enterprise_id=enterprise_id, limit=limit)
+        return selectors.worker_list(user=actor, filters=filters, after_id=after_id, limit=limit)
     disclosure_check(actor=actor)
-    rows = selectors.worker_search(user=actor, q=q, enterprise_id=enterprise_id, limit=limit)
-    masked = mask_id_number(q.strip()) if kind == "id_number" else mask_phone(q.strip())
+    rows = selectors.worker_list(user=actor, filters=filters, after_id=after_id, limit=limit)
+    masked = mask_id_number(filters.q.strip()) if kind == "id_number" else mask_phone(filters.q.strip())
     with transaction.atomic():
         audit_record(
             actor=actor, action="core.identifier_search", target_label=f"查找 {masked}",

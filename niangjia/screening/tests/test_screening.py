@@ -16,7 +16,8 @@ from niangjia.registry.services import household_facts_update, member_facts_upda
 from niangjia.registry.tests.conftest import build_registry
 from niangjia.screening import selectors
 from niangjia.screening.models import ScreeningResult
-from niangjia.screening.services import changed_households, changed_rescreen, household_evaluate, screening_run
+from niangjia.screening.selectors import household_outcomes
+from niangjia.screening.services import changed_households, changed_rescreen, screening_run
 
 AS_OF = date(2026, 12, 1)
 
@@ -113,12 +114,16 @@ def test_changed_household_is_rescreened(tree, registry):
     assert changed_households() == []
 
 
+def _outcomes(user, household) -> list[dict]:  # type: ignore[no-untyped-def]
+    return household_outcomes(user=user, pk=household.pk, as_of=AS_OF)[1]
+
+
 def test_missing_documents_shrink_when_on_file(tree, registry):
     _make_deep(registry)
-    before = {o["policy_id"]: o for o in household_evaluate(household_id=registry.yl_household.pk, as_of=AS_OF)}
+    before = {o["policy_id"]: o for o in _outcomes(tree.yanliang_staff, registry.yl_household)}
     assert "收入证明" in before["hardship_archive"]["missing_documents"]
     Document.objects.create(household=registry.yl_household, kind="收入证明", received_on=AS_OF)
-    after = {o["policy_id"]: o for o in household_evaluate(household_id=registry.yl_household.pk, as_of=AS_OF)}
+    after = {o["policy_id"]: o for o in _outcomes(tree.yanliang_staff, registry.yl_household)}
     assert "收入证明" not in after["hardship_archive"]["missing_documents"]
 
 

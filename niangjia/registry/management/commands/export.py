@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
 from niangjia.core.scoping import Action, restrict
-from niangjia.orgs.models import StaffUser
+from niangjia.orgs.models import Area, StaffUser
 from niangjia.registry.exporting import export_enterprises, export_workers
 from niangjia.registry.management.commands._lookup import org_option, staff_option
 from niangjia.registry.models import Enterprise, Worker
-from niangjia.registry.selectors import EnterpriseFilter, WorkerFilter, enterprise_filtered, worker_filtered
+from niangjia.registry.selectors import GIG, EnterpriseFilter, WorkerFilter
 
 
 class Command(BaseCommand):
@@ -30,16 +30,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = staff_option(options["user"])
-        filters = {k: options[k] for k in ("org", "area", "gig", "platform") if options[k]}
+        self._check_area(options["area"])
         try:
             if options["kind"] == "enterprises":
-                count = export_enterprises(
-                    user=user, queryset=self._enterprises(user, options), stream=options["file"], filters=filters
+                enterprises = EnterpriseFilter(
+                    area=options["area"] or "", is_platform=True if options["platform"] else None
                 )
+                queryset_e = enterprises.apply(self._scoped(Enterprise.objects.all(), user, options["org"]))
+                count = export_enterprises(user=user, queryset=queryset_e, stream=options["file"], filters=enterprises)
             else:
-                count = export_workers(
-                    user=user, queryset=self._workers(user, options), stream=options["file"], filters=filters
-                )
+                workers = WorkerFilter(area=options["area"] or "", form=GIG if options["gig"] else None)
+                base = self._scoped(Worker.objects.filter(merged_into__isnull=True), user, options["org"])
+                count = export_workers(user=user, queryset=workers.apply(base), stream=options["file"], filters=workers)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"已导出 {count} 条到 {options['file']}")
@@ -52,19 +54,6 @@ class Command(BaseCommand):
             queryset = queryset.filter(org__path__startswith=org.path)
         return queryset
 
-    def _enterprises(self, user: StaffUser | None, options: dict[str, Any]) -> QuerySet[Enterprise]:
-        self._check_area(options["area"])
-        filters = EnterpriseFilter(area=options["area"] or "", is_platform=True if options["platform"] else None)
-        return enterprise_filtered(self._scoped(Enterprise.objects.all(), user, options["org"]), filters)
-
-    def _workers(self, user: StaffUser | None, options: dict[str, Any]) -> QuerySet[Worker]:
-        self._check_area(options["area"])
-        filters = WorkerFilter(area=options["area"] or "", gig_only=bool(options["gig"]))
-        base = self._scoped(Worker.objects.filter(merged_into__isnull=True), user, options["org"])
-        return worker_filtered(base, filters)
-
     def _check_area(self, code: str | None) -> None:
-        from niangjia.orgs.models import Area
-
         if code and not Area.objects.filter(code=code).exists():
             raise CommandError(f"找不到区划代码 {code}")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from niangjia.rules import PolicyError
 from niangjia.rules.cli import as_of_date
 from niangjia.rules.tools import check, diff, run_tests
+from niangjia.screening.extract import extract_tables
 
 
 class Command(BaseCommand):
@@ -44,8 +45,6 @@ class Command(BaseCommand):
             self._diff(options)
 
     def _diff(self, options: dict[str, Any]) -> None:
-        from niangjia.screening.extract import extract_tables
-
         as_of = options["as_of"] or timezone.localdate()
         try:
             summary = diff(options["old"], options["new"], extract_tables(area_prefix=options["area"] or None), as_of)

@@ -14,7 +14,9 @@ from django.utils import timezone
 from niangjia.rules import PolicyError
 from niangjia.rules.cli import as_of_date
 from niangjia.rules.tools import screen_files
-from niangjia.screening import services, tasks
+from niangjia.screening import services
+from niangjia.screening.models import ScreeningRun
+from niangjia.screening.snapshots import run_reproduce
 
 
 class Command(BaseCommand):
@@ -62,15 +64,16 @@ class Command(BaseCommand):
         )
 
     def _registry(self, options: dict[str, Any], as_of: date) -> None:
+        if options["enqueue"]:
+            queued = services.screening_enqueue(actor=None, area_prefix=options["area"], as_of=as_of)
+            for prefix in queued:
+                self.stdout.write(f"已排入队列：{prefix}")
+            return
         partitions = [options["area"]] if options["area"] else services.area_partitions()
         if not partitions:
             self.stdout.write("名册中还没有家庭，无需筛查。")
             return
         for prefix in partitions:
-            if options["enqueue"]:
-                tasks.screen_partition.enqueue(area_prefix=prefix, as_of=as_of.isoformat())
-                self.stdout.write(f"已排入队列：{prefix}")
-                continue
             run = services.screening_run(as_of=as_of, area_prefix=prefix)
             summary = "，".join(
                 f"{pid} 符合 {c.get('eligible', 0)} / 可能 {c.get('possibly', 0)}"
@@ -79,9 +82,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{prefix}：{run.households} 户，{run.seconds:.2f} 秒。{summary}")
 
     def _reproduce(self, run_id: int) -> None:
-        from niangjia.screening.models import ScreeningRun
-        from niangjia.screening.snapshots import run_reproduce
-
         run = ScreeningRun.objects.filter(pk=run_id).first()
         if run is None:
             raise CommandError(f"没有编号为 {run_id} 的筛查批次。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from niangjia.core.ranges import ADMISSION_YEAR_RANGE, DATE_MAX, DATE_MIN, MONEY_MAX
 from niangjia.orgs.models import Area
@@ -144,3 +145,11 @@ class MemberAddForm(forms.Form):
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
         styled(self.fields)
+
+
+def form_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's validation error on the form, on the field it names when the form has it."""
+    problems = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    for field, messages_ in problems.items():
+        for problem in messages_:
+            form.add_error(field if field in form.fields else None, problem)

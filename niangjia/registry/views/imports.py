@@ -15,7 +15,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,33 +25,13 @@ from django.views.decorators.http import require_http_methods
 
 from niangjia.core.scoping import Action, require_action
 from niangjia.orgs.auth import staff_of
+from niangjia.registry.forms.imports import ImportUploadForm
 from niangjia.registry.importing import KIND_LABELS, KINDS, ImportFileError, ImportResult, import_file, report_write
-from niangjia.registry.importing.reading import check_size, max_bytes
+from niangjia.registry.importing.reading import max_bytes
 from niangjia.registry.importing.report import summary_line
 from niangjia.registry.importing.template import template_filename, template_write
 
 SHOWN_ERRORS = 200
-ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
-
-
-class ImportUploadForm(forms.Form):
-    """What to import, and how."""
-
-    kind = forms.ChoiceField(label="导入类型", choices=[(k, f"{v}名册") for k, v in KIND_LABELS.items()])
-    file = forms.FileField(label="文件（.xlsx / .xls / .csv）")
-    good_rows_only = forms.BooleanField(
-        label="只导入正确的行（不勾选时，只要有一行出错，整个文件都不导入）", required=False
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError("只支持 .xlsx、.xls 和 .csv 文件。")
-        try:
-            check_size(upload.size)
-        except ImportFileError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return upload
 
 
 def _root() -> Path:

@@ -6,24 +6,23 @@ by `screen --follow`, and the screening household page evaluates on demand.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from niangjia.core.disclosure import DisclosureLimitReached
 from niangjia.core.scoping import Action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
-from niangjia.registry.forms_edit import (
+from niangjia.registry.forms.edit import (
     HouseholdCreateForm,
     HouseholdFactsForm,
     MemberAddForm,
     MemberFactsForm,
     WorkerRegisterForm,
+    form_errors,
 )
 from niangjia.registry.models import HouseholdCircumstances, MemberCircumstances
 from niangjia.registry.selectors import area_prefix
@@ -34,18 +33,8 @@ from niangjia.registry.services import (
     household_facts_update,
     member_add,
     member_facts_update,
-    transfer_decide,
-    transfer_request,
     worker_register,
 )
-
-
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's validation error on the form, on the field it names when the form has it."""
-    problems = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    for field, messages_ in problems.items():
-        for problem in messages_:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 @login_required
@@ -63,7 +52,7 @@ def worker_register_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DisclosureLimitReached as limit:
             form.add_error("id_number", str(limit))
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
             elsewhere = isinstance(error, WorkerRegisteredElsewhere)
         else:
             if created:
@@ -74,56 +63,6 @@ def worker_register_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("registry:worker_detail", pk=worker.pk)
     context = {"form": form, "enterprise": enterprise, "elsewhere": elsewhere}
     return render(request, "registry/worker_register.html", context, status=422 if form.errors else 200)
-
-
-@login_required
-@require_POST
-def transfer_request_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ask the union holding a worker's record to let the worker move to this enterprise."""
-    user = staff_of(request)
-    enterprise = selectors.enterprise_get(user=user, pk=pk, action=Action.CHANGE)
-    form = WorkerRegisterForm(request.POST)
-    if form.is_valid():
-        try:
-            transfer_request(actor=user, data=WorkerData(enterprise=enterprise, **form.cleaned_data))
-        except DisclosureLimitReached as limit:
-            form.add_error("id_number", str(limit))
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "调动申请已提交，原负责工会确认后，该职工即转入本单位。")
-            return redirect("registry:transfers")
-    context = {"form": form, "enterprise": enterprise, "elsewhere": False}
-    return render(request, "registry/worker_register.html", context, status=422)
-
-
-@login_required
-def transfer_list_view(request: HttpRequest) -> HttpResponse:
-    """Transfers waiting for the user's decision, and the ones the user asked for."""
-    user = staff_of(request)
-    context = {
-        "incoming": selectors.transfers_to_decide(user=user),
-        "outgoing": selectors.transfers_requested(user=user),
-    }
-    return render(request, "registry/transfers.html", context)
-
-
-@login_required
-@require_POST
-def transfer_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve or reject one pending transfer (the union holding the record)."""
-    user = staff_of(request)
-    transfer = selectors.transfer_get(user=user, pk=pk)
-    try:
-        transfer_decide(
-            actor=user, transfer=transfer, approve=request.POST.get("decision") == "approve",
-            note=request.POST.get("note", ""),
-        )  # fmt: skip
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已处理 {transfer.worker.name} 的调动申请。")
-    return redirect("registry:transfers")
 
 
 @login_required
@@ -140,7 +79,7 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             household_facts_update(actor=user, household=household, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "家庭经济情况已保存，政策找人将在几秒内重新筛查。")
             return redirect("registry:household_detail", pk=household.pk)
@@ -164,7 +103,7 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             member_facts_update(actor=user, member=member, **values)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, f"{member.name} 的情况已保存，政策找人将在几秒内重新筛查。")
             return redirect("registry:household_detail", pk=member.household_id)
@@ -180,16 +119,16 @@ def household_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     """登记家庭 for a worker who has none: they become its head."""
     user = staff_of(request)
     worker = selectors.worker_get(user=user, pk=pk, action=Action.CHANGE)
-    existing = selectors.household_of(worker=worker)
+    existing = selectors.household_of(user=user, worker=worker)
     if existing is not None:
         return redirect("registry:household_detail", pk=existing.pk)
-    prefix = area_prefix(user.org.area.code) if user.org else "61"
+    prefix = area_prefix(user.org.area.code) if user.org else ""  # no organization: every area on file
     form = HouseholdCreateForm(request.POST or None, prefix_code=prefix)
     if request.method == "POST" and form.is_valid():
         try:
             household = household_create(actor=user, head=worker, area=form.cleaned_data["area"])
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "家庭已登记；请补充成员和经济情况。")
             return redirect("registry:household_detail", pk=household.pk)
@@ -212,7 +151,7 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
                 school_stage=data["school_stage"] or "", admission_year=data["admission_year"],
             )  # fmt: skip
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, f"已添加成员 {data['name']}。")
             return redirect("registry:household_detail", pk=household.pk)
