@@ -138,6 +138,12 @@ def staff_page(
     return rows, rows[-1].username if more and rows else ""
 
 
+def org_staff(*, user: StaffUser, org: UnionOrg, limit: int = STAFF_PAGE) -> list[StaffUser]:
+    """The staff of `org` itself (not its subtree) the user may see: active first, then by role and username."""
+    qs = restrict(StaffUser.objects.filter(org=org), user).order_by("-is_active", "role", "username")
+    return list(qs[:limit])
+
+
 def staff_list(*, user: StaffUser) -> QuerySet[StaffUser]:
     """Staff the user may see."""
     return restrict(StaffUser.objects.select_related("org"), user).order_by("org__path", "username")

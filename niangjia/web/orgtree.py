@@ -14,11 +14,12 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from niangjia.core.scoping import Action, allows, restrict
+from niangjia.core.scoping import Action, allows
 from niangjia.orgs import selectors as org_selectors
 from niangjia.orgs.auth import staff_of
 from niangjia.orgs.granting import may_manage, role_label
 from niangjia.orgs.models import StaffUser, UnionOrg
+from niangjia.registry import selectors as registry_selectors
 from niangjia.registry.models import Enterprise, Worker
 from niangjia.web.home import COUNTS_SECONDS, _scope_key
 
@@ -40,8 +41,12 @@ def child_counts(*, user: StaffUser, org: UnionOrg) -> dict[str, dict[int, int]]
     def count() -> dict[str, dict[int, int]]:
         return {
             "staff": org_selectors.staff_per_child(user=user, org=org),
-            "enterprises": _per_child(restrict(Enterprise.objects.all(), user), org),
-            "workers": _per_child(restrict(Worker.objects.filter(merged_into__isnull=True), user), org),
+            "enterprises": _per_child(
+                registry_selectors.enterprise_queryset(user=user, filters=registry_selectors.EnterpriseFilter()), org
+            ),
+            "workers": _per_child(
+                registry_selectors.worker_queryset(user=user, filters=registry_selectors.WorkerFilter()), org
+            ),
         }
 
     key = f"org-counts:{_scope_key(user)}:{org.pk}"
@@ -62,9 +67,7 @@ def org_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         for child in org_selectors.org_children(user=user, org=org)
     ]
     totals = {name: sum(per.values()) for name, per in counts.items()}
-    staff = list(
-        restrict(StaffUser.objects.filter(org=org), user).order_by("-is_active", "role", "username")[: STAFF_SHOWN + 1]
-    )
+    staff = org_selectors.org_staff(user=user, org=org, limit=STAFF_SHOWN + 1)
     manages = (
         allows(user, Action.MANAGE_STAFF)
         and org_selectors.org_list(user=user, action=Action.MANAGE_STAFF).filter(pk=org.pk).exists()
