@@ -185,7 +185,7 @@ def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> tuple[int,
     org = get_object_or_404(org_list(user=user, action=Action.CHANGE), pk=payload.org_id)
     area = get_object_or_404(Area, code=payload.area_code)
     values = payload.dict(exclude={"org_id", "area_code"})
-    enterprise = services.enterprise_create(actor=user, org=org, area=area, **values)
+    enterprise = services.enterprise_create(actor=user, org=org, data=services.EnterpriseData(area=area, **values))
     return 201, _enterprise_out(enterprise)
 
 
@@ -194,7 +194,8 @@ def enterprise_update(request: HttpRequest, pk: Path[Id], payload: EnterprisePat
     user = _user(request)
     enterprise = selectors.enterprise_get(user=user, pk=pk, action=Action.CHANGE)
     values = payload.dict(exclude_unset=True)
-    return _enterprise_out(services.enterprise_update(actor=user, enterprise=enterprise, **values))
+    data = services.EnterpriseData(**values)
+    return _enterprise_out(services.enterprise_update(actor=user, enterprise=enterprise, data=data))
 
 
 @router.get(
