@@ -92,7 +92,8 @@ class Trace:
     amount, ``amount``, ``cap``, ``paid``, ``remaining`` — money as exact ``Decimal`` yuan (``pc``
     unrounded, as the levels compared it), ``None`` for unknown. ``computed`` is False when the
     entity was decided before the computation (a cheap rule ruled it out, or the policy was not in
-    force): then only the cheap variables are there and ``lines`` is empty.
+    force): then only the cheap variables are there. ``lines`` are given only when no condition
+    or exclusion failed: otherwise that rule, not the arithmetic, decided the outcome.
     """
 
     result: dict[str, Any]

@@ -279,6 +279,8 @@ def test_trace_is_the_evaluation_behind_the_outcome(case: tuple[dict[str, list[d
     rows, as_of = case
     tables = tables_from_rows(rows)
     regions = {r["household_id"]: r["region_code"] for r in rows["households"]}
+    codes = screen([HARDSHIP], tables, as_of, reasons="kept", backend="python")
+    assert isinstance(codes, pl.DataFrame)
     for hid in regions:
         traces = explain_household(PACK, tables, hid, as_of)
         expected = screen_household(PACK, tables, hid, as_of, backend="python").to_dicts()
@@ -294,8 +296,16 @@ def test_trace_is_the_evaluation_behind_the_outcome(case: tuple[dict[str, list[d
             assert v["monthly_total"] == sum(counted, Decimal(0))
         pc, dibao = v["pc"], resolve(HARDSHIP.parameters["dibao"], regions[hid], as_of)
         shown = {x.label: x.value for x in trace.lines if x.person_id is None}
-        assert shown["家庭人口"] == f"{v['size']} 人"
-        if pc is None or dibao is None:
+        (kept,) = codes.filter((pl.col("household_id") == hid) & (pl.col("policy_id") == "hardship_archive")).to_dicts()
+        failed = (
+            set((kept["reasons"] or "").split(",")) - {"", "level", "amount"}
+            if kept["status"] == "not_eligible"
+            else set()
+        )
+        assert bool(shown) == (not failed)  # a failed rule decided: no arithmetic; else it is the reason
+        if shown:
+            assert shown["家庭人口"] == f"{v['size']} 人"
+        if pc is None or dibao is None or not shown:
             continue
         assert isinstance(dibao, Decimal)
         assert abs(pc - (v["annual_income"] - v["rigid"]) / v["size"] / 12) < Decimal("1e-6")

@@ -95,6 +95,20 @@ def test_ruled_out_early_has_no_arithmetic(pack: list[Policy]) -> None:
     assert trace.lines == () and "pc" not in trace.values
 
 
+def test_a_failed_condition_hides_the_arithmetic_a_missed_level_shows_it(pack: list[Policy]) -> None:
+    migrant = {"is_migrant": True, "union_member": False, "lives_in_city": True, "labour_relation_start": AS_OF}
+    trace = _explain(pack, HOUSEHOLD, [{**MEMBERS[0], **migrant}, *MEMBERS[1:]], "hardship_archive")
+    assert trace.result["status"] == "not_eligible" and trace.computed and trace.lines == ()
+    assert trace.values["pc"] == Decimal("521.11")  # evaluated all the same, just not the reason
+    relief = _explain(pack, HOUSEHOLD, MEMBERS, "emergency_relief")  # no sudden event
+    assert relief.computed and relief.lines == ()
+    rich = [{**MEMBERS[0], "employed": True, "monthly_income": 9000}, *MEMBERS[1:]]
+    trace = _explain(pack, HOUSEHOLD, rich, "hardship_archive")
+    assert trace.result["status"] == "not_eligible" and trace.result["level"] is None
+    steps = {label: value for _, label, value, _ in _lines(trace)}
+    assert steps["低保标准的 2 倍"] == "1700.00 元" and steps["近 12 个月致困支出"] == "0.00 元"
+
+
 def test_amount_trace_per_person_with_cap(pack: list[Policy]) -> None:
     tables = tables_from_rows(
         {

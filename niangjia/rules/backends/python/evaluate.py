@@ -191,6 +191,7 @@ def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row
         amt = True
     env["amount"] = amount
     rules_ok = _all(oks) if oks else True
+    env["__rules"] = rules_ok  # for a trace: the arithmetic matters only when no rule failed
     ok_all = _all([rules_ok, lvl, amt])
     status = ELIGIBLE if ok_all is True else NOT_ELIGIBLE if ok_all is False else POSSIBLY
     rules_hold = rules_ok is True

@@ -51,7 +51,7 @@ def _trace(plan: Plan, result: dict[str, Any], env: Row | None, members: dict[in
         MemberValues(m["person_id"], {name: _value(m[name], kind) for name, kind in member_kinds.items()}) for m in own
     )
     lines: list[TraceLine] = []
-    if computed:
+    if computed and env["__rules"] is not False:  # a failed condition, not the arithmetic, decided
         for m in own:
             lines += [_render(line, m, m["person_id"]) for line in plan.arithmetic_members if _shown(line, m)]
         lines += [_render(line, env, None) for line in plan.arithmetic if _shown(line, env)]
