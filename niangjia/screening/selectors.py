@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import polars as pl
 from django.db.models import Count, QuerySet, Sum
 from pydantic import Field
 
@@ -21,7 +20,7 @@ from niangjia.orgs.models import StaffUser
 from niangjia.registry import selectors as registry_selectors
 from niangjia.registry.models import HouseholdMember
 from niangjia.registry.selectors import area_prefix
-from niangjia.rules import screen
+from niangjia.rules import Trace, explain_household
 from niangjia.screening.choices import Listed
 from niangjia.screening.extract import extract_tables
 from niangjia.screening.models import ScreeningResult, ScreeningRun
@@ -106,13 +105,26 @@ def household_outcomes(*, user: StaffUser, pk: int, as_of: date) -> tuple[dict[s
     """A household in scope (as `registry.selectors.household_get`) and every policy's outcome for it now.
 
     Evaluated on demand, not stored, so the page is never stale. Only for roles with `Action.SENSITIVE`.
+    Each outcome's `arithmetic` is its computation as the engine evaluated it (`_arithmetic`).
     """
     require_action(user, Action.SENSITIVE)
     data = registry_selectors.household_get(user=user, pk=pk)
     tables = extract_tables(household_ids=[data["household"].pk])
-    frame = screen(current_policies(), tables, as_of)
-    assert isinstance(frame, pl.DataFrame)
-    return data, frame.sort("policy_id", "person_id", nulls_last=False).to_dicts()
+    traces = explain_household(current_policies(), tables, str(data["household"].pk), as_of)
+    names = {str(m.pk): m.name for m in data["members"]}
+    return data, [trace.result | {"arithmetic": _arithmetic(trace, names)} for trace in traces]
+
+
+def _arithmetic(trace: Trace, names: dict[str, str]) -> list[dict[str, str]]:
+    """The trace's lines as label, value, note; a member's line is labelled with their name (the engine sees ids)."""
+    rows = []
+    for line in trace.lines:
+        label = line.label
+        if line.person_id is not None:
+            name = names.get(line.person_id, f"成员 #{line.person_id}")
+            label = f"{name} · {label}" if label else name
+        rows.append({"label": label, "value": line.value, "note": line.note})
+    return rows
 
 
 def latest_runs(*, user: StaffUser, limit: int = 10) -> list[ScreeningRun]:
