@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from niangjia.core.audit import action_label, registered_actions
+from niangjia.core.audit_display import audit_changes
 from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, require_action
 from niangjia.core.selectors import audit_search
@@ -96,7 +97,7 @@ def audit_search_view(request: HttpRequest) -> HttpResponse:
             date_to=data.get("date_to"),
             before_id=int(before) if before.isdigit() else None,
         )
-    rows = [(entry, action_label(entry.action)) for entry in entries]
+    rows = [(entry, action_label(entry.action), audit_changes(entry)) for entry in entries]
     next_before = entries[-1].id if len(entries) == 50 else None
     query = request.GET.copy()
     query.pop("before", None)
