@@ -35,6 +35,8 @@ RESULT_SCHEMA: dict[str, pl.DataType] = {
     "hint": pl.String(),
     "missing_facts": _LIST,
     "missing_documents": _LIST,
+    # Parallel to missing_facts: the person each fact is of (null: the household's).
+    "missing_fact_persons": _LIST,
 }
 
 

@@ -34,6 +34,7 @@ _CHECKED = (
     "amount",
     "missing_documents",
     "missing_facts",
+    "missing_fact_persons",
     "reasons_contain",
     "reasons_not_contain",
     "arithmetic_contains",
@@ -58,8 +59,8 @@ def _same(key: str, want: Any, got: Any) -> bool:
         return (want is None and got is None) or (
             want is not None and got is not None and Decimal(str(want)) == Decimal(str(got))
         )
-    if key in ("missing_documents", "missing_facts"):
-        return sorted(want or []) == sorted(got or [])
+    if key in ("missing_documents", "missing_facts", "missing_fact_persons"):
+        return sorted(map(str, want or [])) == sorted(map(str, got or []))
     return bool(want == got)
 
 
@@ -78,6 +79,10 @@ def run_case(policy: Policy, case: dict[str, Any], backend: Backend = "auto") ->
     by_id = {r[key]: r for r in frame.to_dicts()}
     for want in case.get("expect") or []:
         got = by_id.get(str(want.get(key)))
+        if want.get("absent"):  # not someone the policy could apply to (``applies_to``): no row
+            if got is not None:
+                result.failures.append(f"{want.get(key)}：不应有结果行，实际为 {got['status']}")
+            continue
         if got is None:
             result.failures.append(f"结果中没有 {key}={want.get(key)}")
             continue

@@ -198,7 +198,9 @@ def _map_persons(persons: pl.DataFrame) -> pl.DataFrame:
     gig = pl.col("gig_form").replace_strict(GIG_FORMS, default=None)
     stage = pl.col("school_stage").replace("", None)
     # The registry knows a member is not in school when their work status is known and is
-    # not "student" and no stage is recorded: that is "not admitted", not an unknown.
+    # not "student" and no stage is recorded: that is "not admitted" (school_stage ``none``), not
+    # an unknown. Such a member has no admission year or kind: they stay null, never a 0 or a
+    # made-up "regular" that a sentence would print (入学年份 0).
     out_of_school = stage.is_null() & status.is_not_null() & (status != "student")
     return persons.with_columns(
         is_student.alias("is_student"),
@@ -207,11 +209,7 @@ def _map_persons(persons: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("worker_id").is_null()).then(pl.lit("none")).otherwise(gig.fill_null("none")).alias("gig_form"),
         pl.col("union_member").fill_null(False),
         pl.when(out_of_school).then(pl.lit("none")).otherwise(stage).alias("school_stage"),
-        pl.when(out_of_school).then(pl.lit(0)).otherwise(pl.col("admission_year")).alias("admission_year"),
-        pl.when(out_of_school)
-        .then(pl.lit("regular"))
-        .otherwise(pl.col("admission_kind").replace("", None))
-        .alias("admission_kind"),
+        pl.col("admission_kind").replace("", None),
         # The union keeps the mutual-aid roll itself: no year recorded means not enrolled.
         pl.col("mutual_aid_year").fill_null(0),
     ).drop("work_status", "worker_id")

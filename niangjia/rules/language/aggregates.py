@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -174,4 +175,5 @@ def head(c: Compiler, node: ast.Call) -> Typed:
     # Two head rows (a data error) must not make the result depend on row order after a
     # parallel join: the first-registered head (smallest person number ``__p``) counts.
     first = value.expr.get(pl.col("__p").arg_min())
-    return _aggregation(c, "members", first, lambda rows: fv(rows[0]), None, value.kind, [value], heads_only=True)
+    t = _aggregation(c, "members", first, lambda rows: fv(rows[0]), None, value.kind, [value], heads_only=True)
+    return replace(t, vocabulary=value.vocabulary)

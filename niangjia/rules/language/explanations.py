@@ -1,7 +1,9 @@
 """Chinese sentences from templates such as ``家庭月人均纯收入 {pc} 元低于低保 {dibao} 元``.
 
 A template is compiled once into a Polars ``concat_str``: the placeholders are names from the
-policy's scope, formatted by kind (money as yuan with 2 decimals, dates ISO, booleans 是/否).
+policy's scope, formatted by kind (money as yuan with thousands separators and 2 decimals, dates
+ISO, booleans 是/否, a code of a column with a vocabulary as its Chinese label: 本科, not
+``undergraduate``).
 So the per-person explanation comes from the same columns as the bulk result.
 """
 
@@ -21,14 +23,34 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 UNKNOWN = "未知"
 
 
+def _groups(yuan: pl.Expr, n: int) -> list[pl.Expr]:
+    """The ``n`` lowest groups of three digits of ``yuan`` (≥ 0), highest first, the first unpadded."""
+    out = [(yuan // 1000 ** (n - 1)).cast(pl.String)]
+    for k in range(n - 2, -1, -1):
+        out += [pl.lit(","), (yuan // 1000**k % 1000).cast(pl.String).str.zfill(3)]
+    return out
+
+
+def _thousands(yuan: pl.Expr) -> pl.Expr:
+    """Whole yuan (≥ 0) with thousands separators: 15320 → ``15,320``."""
+    # Branches by size: integer arithmetic and short concatenations, several times faster
+    # than a regular expression over reversed text.
+    tiers: Any = pl.when(yuan < 1000).then(yuan.cast(pl.String))
+    for n in (2, 3):
+        tiers = tiers.when(yuan < 1000**n).then(pl.concat_str(_groups(yuan, n)))
+    out: pl.Expr = tiers.otherwise(pl.concat_str(_groups(yuan, 7)).str.strip_chars_start("0,"))
+    return out
+
+
 def money_text(fen: pl.Expr) -> pl.Expr:
-    """Format fen (int or fractional) as yuan with exactly two decimals, rounding half-up."""
+    """Format fen (int or fractional) as yuan with thousands separators and exactly two decimals,
+    rounding half-up: 1532000 → ``15,320.00``."""
     f = round_fen(fen)
     a = f.abs()
     return pl.concat_str(
         [
             pl.when(f < 0).then(pl.lit("-")).otherwise(pl.lit("")),
-            (a // 100).cast(pl.String),
+            _thousands(a // 100),
             pl.lit("."),
             (a % 100).cast(pl.String).str.zfill(2),
         ]
@@ -39,7 +61,7 @@ def money_text_py(fen: Any) -> str:
     """:func:`money_text` on one value."""
     f = math.floor(fen + 0.5)
     a = abs(f)
-    return f"{'-' if f < 0 else ''}{a // 100}.{a % 100:02d}"
+    return f"{'-' if f < 0 else ''}{a // 100:,}.{a % 100:02d}"
 
 
 def _num_text_py(x: Any) -> str:
@@ -57,6 +79,11 @@ _PY_TEXT: dict[str, Callable[[Any], str]] = {
 def format_value_py(t: Typed) -> Fn:
     """:func:`format_value` on one row."""
     f, text = t.fn, _PY_TEXT.get(t.kind, str)
+    if t.vocabulary is not None:
+        labels = dict(t.vocabulary)
+
+        def text(v: Any) -> str:
+            return labels.get(str(v), str(v))
 
     def fmt(row: Row) -> str:
         v = f(row)
@@ -66,8 +93,10 @@ def format_value_py(t: Typed) -> Fn:
 
 
 def format_value(t: Typed) -> pl.Expr:
-    """Render one value for a sentence; unknown renders as 未知."""
-    if t.kind == "money":
+    """Render one value for a sentence; unknown renders as 未知, a code as its Chinese label."""
+    if t.vocabulary is not None:
+        text = t.expr.cast(pl.String).replace(list(t.vocabulary), list(t.vocabulary.values()))
+    elif t.kind == "money":
         text = money_text(t.expr)
     elif t.kind == "num":
         text = t.expr.round(2).cast(pl.String)

@@ -33,6 +33,7 @@ from niangjia.rules.language.typed import (
     Row,
     Typed,
     as_kind,
+    check_vocabulary,
     combine,
     const,
     k_and,
@@ -254,6 +255,8 @@ class Compiler:
             if fn is None:
                 raise ExprError("不支持的比较（is / is not）", "未知请用 is_known(x) 判断")
             right = self.visit(right_node)
+            check_vocabulary(left, right)
+            check_vocabulary(right, left)
             a, b = unify(left, right)
             if a.is_const and b.is_const:
                 results.append(const(bool(fn(a.const, b.const))))
@@ -271,6 +274,7 @@ class Compiler:
         items = [self.visit(e) for e in node.elts]
         if not items or not all(i.is_const for i in items):
             raise ExprError("in 列表只能包含常量", "把候选值写成常量列表")
+        check_vocabulary(left, *items)
         if left.kind == "money":
             items = [to_fen(i) for i in items]
         values = [i.const if not isinstance(i.const, Decimal) else int(i.const) for i in items]
@@ -305,6 +309,7 @@ class Compiler:
         key = self.visit(node.slice)
         if key.kind != "str":
             raise ExprError("参数的键必须是字符串", "例如 warmth_amount['deep']")
+        check_vocabulary(key, *(const(k) for k in table))
         if key.is_const:
             if key.const not in table:
                 raise ExprError(f"参数 {node.value.id} 没有键 {key.const}", f"可用的键：{'、'.join(table)}")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -112,10 +112,22 @@ class Typed:
     fields: frozenset[str] = frozenset()  # "table.column" read, for the sensitivity check
     const: Any = _NOCONST  # Python value when known at compile time
     fn: Fn = _no_fn  # the same formula over one row (a dict), None = unknown
+    # A column with a vocabulary (schema ``VOCABULARIES``), read as is: code → Chinese label.
+    vocabulary: Mapping[str, str] | None = field(default=None, compare=False)
 
     @property
     def is_const(self) -> bool:
         return self.const is not _NOCONST
+
+
+def check_vocabulary(t: Typed, *values: Typed) -> None:
+    """Refuse a constant compared with a column of a vocabulary that is not one of its codes."""
+    if t.vocabulary is None:
+        return
+    for v in values:
+        if v.is_const and str(v.const) not in t.vocabulary:
+            codes = "、".join(f"{code}（{label}）" for code, label in t.vocabulary.items())
+            raise ExprError(f"{v.const!r} 不是该字段的取值", f"可用的取值：{codes}")
 
 
 def require_kind(t: Typed, *kinds: str, what: str) -> Typed:
@@ -149,9 +161,15 @@ def _constant(value: Any) -> Fn:
     return constant
 
 
-def column(name: str, kind: str, heavy: bool = False, fields: frozenset[str] = frozenset()) -> Typed:
+def column(
+    name: str,
+    kind: str,
+    heavy: bool = False,
+    fields: frozenset[str] = frozenset(),
+    vocabulary: Mapping[str, str] | None = None,
+) -> Typed:
     """A named column (input field, parameter or variable): ``pl.col(name)`` / ``row[name]``."""
-    return Typed(pl.col(name), kind, heavy, fields, fn=getter(name))
+    return Typed(pl.col(name), kind, heavy, fields, fn=getter(name), vocabulary=vocabulary)
 
 
 def combine(expr: pl.Expr, kind: str, *parts: Typed, fn: Fn, value: Any = _NOCONST) -> Typed:

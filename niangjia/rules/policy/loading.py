@@ -17,7 +17,7 @@ import yaml
 
 from niangjia.rules.policy.arithmetic import read_arithmetic
 from niangjia.rules.policy.errors import PolicyError, PolicyIssue
-from niangjia.rules.policy.model import Amount, DocumentRule, Level, Policy, Rule
+from niangjia.rules.policy.model import Amount, DocumentRule, Level, MemberFact, Policy, Rule
 from niangjia.rules.policy.parameters import Parameter
 
 PARAMETERS_FILE = "parameters.yaml"
@@ -36,8 +36,10 @@ TOP_KEYS = {
     "reads",
     "parameters",
     "uses",
+    "applies_to",
     "member_let",
     "let",
+    "member_missing",
     "exclusions",
     "conditions",
     "levels",
@@ -313,6 +315,21 @@ def load_policy(path: Path, shared: dict[str, Parameter] | None = None, shared_h
     )
     effective_to = r.get(("effective", "to"), dt.date, required=False)
     arithmetic_members, arithmetic = read_arithmetic(r, data)
+    applies_to = _opt_str(r, ("applies_to",))
+    if applies_to is not None and entity != "person":
+        r.fail(("applies_to",), "applies_to 只用于个人政策", "删去 applies_to，或把 entity 改为 person")
+    if data.get("member_missing") and entity != "household":
+        r.fail(
+            ("member_missing",), "member_missing 只用于家庭政策", "个人政策缺少的信息就是这个人的，删去 member_missing"
+        )
+    member_missing = tuple(
+        MemberFact(
+            r.get(("member_missing", i, "fact"), str, default="?"),
+            str(r.get(("member_missing", i, "when"), (str, bool), default="False")),
+            r.line(("member_missing", i)) or 0,
+        )
+        for i in range(len(r.get(("member_missing",), list, required=False, default=[])))
+    )
     policy = Policy(
         id=pid,
         name=r.get(("name",), str, default=""),
@@ -347,6 +364,9 @@ def load_policy(path: Path, shared: dict[str, Parameter] | None = None, shared_h
         lines=lines,
         arithmetic_members=arithmetic_members,
         arithmetic=arithmetic,
+        applies_to=applies_to or "",
+        applies_to_line=r.line(("applies_to",)) or 0,
+        member_missing=member_missing,
     )
     if r.issues:
         raise PolicyError(r.issues)

@@ -71,6 +71,16 @@ class ArithmeticLine:
 
 
 @dataclass(frozen=True)
+class MemberFact:
+    """A fact of a household member to collect: named, with the member, when ``when`` holds for
+    them and the household's result is *possibly* (``member_missing``)."""
+
+    fact: str
+    when: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Policy:
     """One policy file, validated."""
 
@@ -101,6 +111,10 @@ class Policy:
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
     arithmetic_members: tuple[ArithmeticLine, ...] = ()  # per member: what was counted and why
     arithmetic: tuple[ArithmeticLine, ...] = ()  # the entity's steps: sums, deductions, divisor, line
+    # A person policy's "who could this apply to": a person for whom it is false gets no row.
+    applies_to: str = ""
+    applies_to_line: int = 0
+    member_missing: tuple[MemberFact, ...] = ()  # household policy: which member lacks which fact
 
     def in_force(self, on: dt.date) -> bool:
         """Whether the policy is in force on ``on``."""

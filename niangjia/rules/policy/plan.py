@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
+
 from niangjia.rules.language.explanations import compile_template
 from niangjia.rules.language.expression import Compiler, Scope
 from niangjia.rules.language.typed import ExprError, Typed, column, lifted, to_fen
@@ -58,6 +60,10 @@ class Plan:
     zero_text: Typed | None = None
     no_level_text: Typed | None = None
     documents: list[tuple[str, Typed, Typed]] = field(default_factory=list)
+    # A person policy's ``applies_to``: an entity for which it is false gets no row at all.
+    applies: Typed | None = None
+    # ``member_missing``: (fact, alias of the aggregation listing the members it names).
+    member_missing: list[tuple[str, str]] = field(default_factory=list)
     # scope.aggs[:decision_aggs] decide statuses; the rest serve only the documents list, which a
     # not-eligible row never has, so the engine joins them for eligible / possibly rows only.
     decision_aggs: int = 0
@@ -76,7 +82,7 @@ class Plan:
 
 def _columns(table: str, names: dict[str, Typed]) -> None:
     for col, spec in {**TABLES[table], **DERIVED.get(table, {})}.items():
-        names.setdefault(col, column(col, spec.kind, fields=frozenset({f"{table}.{col}"})))
+        names.setdefault(col, column(col, spec.kind, fields=frozenset({f"{table}.{col}"}), vocabulary=spec.values))
 
 
 def _param_names(policy: Policy) -> tuple[dict[str, Typed], dict[str, dict[str, Typed]]]:
@@ -142,7 +148,7 @@ class _Builder:
             self.issues.append(
                 PolicyIssue(self.policy.path, line, f"变量名 {name} 与字段、参数或保留字重名", "换一个名字")
             )
-        scope.names[name] = column(name, t.kind, t.heavy, t.fields)
+        scope.names[name] = column(name, t.kind, t.heavy, t.fields, t.vocabulary)
 
 
 def compile_policy(policy: Policy, as_of: dt.date) -> Plan:
@@ -150,6 +156,8 @@ def compile_policy(policy: Policy, as_of: dt.date) -> Plan:
     b = _Builder(policy, as_of)
     plan, scope = b.plan, b.plan.scope
     members = scope.relations["members"]
+    if policy.applies_to:
+        plan.applies = _applies(b, policy.applies_to, policy.applies_to_line)
     for name, (src, line) in policy.member_let.items():
         t = b.compile(src, line, members, "成员变量")
         if t is not None:
@@ -227,6 +235,41 @@ def _compile_tail(b: _Builder) -> None:
         on_file = Compiler(scope).compile(f"any(documents, kind == {doc.kind!r})")
         if needed is not None:
             plan.documents.append((doc.kind, needed, on_file))
+    _member_missing(b)
+
+
+def _applies(b: _Builder, source: str, line: int) -> Typed | None:
+    """``applies_to``: a cheap yes/no on the person's own and household's fields."""
+    t = b.compile(source, line, what="适用对象 applies_to")
+    if t is not None and (t.kind != "bool" or t.heavy):
+        fix = "写成不含汇总的比较，例如 relation == 'child'"
+        b.issues.append(PolicyIssue(b.policy.path, line, "applies_to 必须是不含关联表汇总的真假值", fix))
+        return None
+    return t
+
+
+def _member_missing(b: _Builder) -> None:
+    """``member_missing``: per fact, an aggregation listing the members for whom ``when`` holds
+    (registered after the decision's: joined for the eligible / possibly rows only)."""
+    scope = b.plan.scope
+    members = scope.relations["members"]
+    for item in b.policy.member_missing:
+        t = b.compile(item.when, item.line, members, f"缺少信息「{item.fact}」的条件")
+        if t is None:
+            continue
+        if t.kind != "bool" or t.heavy:
+            fix = "写成成员的字段或成员变量的比较，例如 not is_known(monthly_income)"
+            b.issues.append(PolicyIssue(b.policy.path, item.line, "member_missing 的 when 必须是成员的真假值", fix))
+            continue
+        fn = t.fn
+
+        # Sorted by person id (text): the same list whatever order the members are listed in.
+        def named(rows: list[dict[str, Any]], fn: Any = fn) -> list[str]:
+            return sorted(r["person_id"] for r in rows if fn(r) is True)
+
+        agg = pl.col("person_id").filter(t.expr.fill_null(False)).sort()
+        alias = scope.add_agg("members", agg, [], pl.List(pl.String), fn=named)
+        b.plan.member_missing.append((item.fact, alias))
 
 
 def _money(b: _Builder, source: str | None, line: int, what: str) -> Typed | None:

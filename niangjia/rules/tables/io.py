@@ -135,6 +135,7 @@ def flatten(results: pl.DataFrame) -> pl.DataFrame:
     return results.with_columns(
         pl.col("missing_facts").list.join("、"),
         pl.col("missing_documents").list.join("、"),
+        pl.col("missing_fact_persons").list.eval(pl.element().fill_null("")).list.join("、"),
         pl.col(pl.Categorical, pl.Enum).cast(pl.String),
     )
 

@@ -8,7 +8,7 @@ sheets or CSV files of the same names. A null value means *unknown*; a missing r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
@@ -18,19 +18,79 @@ Kind = Literal["str", "int", "bool", "date", "money"]
 
 @dataclass(frozen=True)
 class Column:
-    """One input column: its kind, Chinese label and whether it is a sensitive personal field."""
+    """One input column: its kind, Chinese label, whether it is a sensitive personal field, and,
+    for a column with a vocabulary, the Chinese label of each value (``VOCABULARIES``)."""
 
     kind: Kind
     label: str
     sensitive: bool = False
+    values: Mapping[str, str] | None = field(default=None, compare=False)
 
 
-def _cols(**spec: tuple[Kind, str] | tuple[Kind, str, bool]) -> dict[str, Column]:
-    return {name: Column(*value) for name, value in spec.items()}
+# The codes a column holds and how a sentence names them: a template's ``{school_stage}`` prints
+# 本科, never ``undergraduate``; a policy that compares such a column with a code not listed here
+# is refused. Keys are the values as text (``severity`` 1 is "1"). The Django registry's codes
+# are mapped to these by ``niangjia.screening.extract``.
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "households.archive_level": {"deep": "深度困难", "relative": "相对困难", "sudden": "意外致困", "none": "未建档"},
+    "persons.relation": {
+        "head": "户主",
+        "spouse": "配偶",
+        "child": "子女",
+        "parent": "父母",
+        "grandchild": "孙子女",
+        "sibling": "兄弟姐妹",
+        "other": "其他亲属",
+    },
+    "persons.sex": {"M": "男", "F": "女"},
+    "persons.school_stage": {
+        "preschool": "学前",
+        "primary": "小学",
+        "junior": "初中",
+        "senior_high": "普通高中",
+        "secondary_vocational": "中职",
+        "vocational_college": "专科/高职",
+        "undergraduate": "本科",
+        "postgraduate": "研究生",
+        "none": "未入学",
+    },
+    "persons.admission_kind": {
+        "regular": "普通录取",
+        "military": "军事院校",
+        "free_normal": "公费师范生",
+        "commissioned": "定向生",
+    },
+    "persons.gig_form": {
+        "rider": "外卖骑手",
+        "courier": "快递员",
+        "ride_hailing": "网约车司机",
+        "truck_driver": "货车司机",
+        "other_platform": "其他平台劳动者",
+        "none": "非新就业形态",
+    },
+    "events.kind": {
+        "death_on_duty": "因公牺牲",
+        "major_surgery": "重大手术",
+        "inpatient_stay": "住院",
+        "sudden_event": "突发事件",
+        "medical_bill": "医疗费用",
+        "skill_certificate": "取得职业技能证书",
+    },
+    "events.severity": {"1": "一般", "2": "严重", "3": "特别严重"},
+    "events.cause": {"accident": "意外事故", "disaster": "自然灾害", "major_illness": "确诊重大疾病"},
+}
+
+
+def _cols(table: str, **spec: tuple[Kind, str] | tuple[Kind, str, bool]) -> dict[str, Column]:
+    out = {}
+    for name, (kind, label, *sensitive) in spec.items():
+        out[name] = Column(kind, label, bool(sensitive and sensitive[0]), VOCABULARIES.get(f"{table}.{name}"))
+    return out
 
 
 TABLES: dict[str, dict[str, Column]] = {
     "households": _cols(
+        "households",
         household_id=("str", "家庭编号"),
         region_code=("str", "行政区划代码"),
         homes_owned=("int", "家庭住房套数", True),
@@ -46,6 +106,7 @@ TABLES: dict[str, dict[str, Column]] = {
         last_review_date=("date", "上次复核日期"),
     ),
     "persons": _cols(
+        "persons",
         person_id=("str", "人员编号"),
         household_id=("str", "家庭编号"),
         relation=("str", "与户主关系"),
@@ -68,6 +129,7 @@ TABLES: dict[str, dict[str, Column]] = {
         mutual_aid_year=("int", "参加住院互助年度"),
     ),
     "events": _cols(
+        "events",
         event_id=("str", "事件编号"),
         person_id=("str", "人员编号"),
         household_id=("str", "家庭编号"),
@@ -79,6 +141,7 @@ TABLES: dict[str, dict[str, Column]] = {
         amount=("money", "金额", True),
     ),
     "payments": _cols(
+        "payments",
         payment_id=("str", "发放编号"),
         person_id=("str", "受益人编号"),
         household_id=("str", "家庭编号"),
@@ -89,6 +152,7 @@ TABLES: dict[str, dict[str, Column]] = {
         event_id=("str", "对应事件编号"),
     ),
     "documents": _cols(
+        "documents",
         person_id=("str", "人员编号"),
         household_id=("str", "家庭编号"),
         kind=("str", "材料名称"),

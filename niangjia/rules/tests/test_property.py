@@ -313,7 +313,7 @@ def test_trace_is_the_evaluation_behind_the_outcome(case: tuple[dict[str, list[d
         if v["level"] == "relative":
             assert dibao <= pc < 2 * dibao
         fen = math.floor(pc * 100 + Decimal("0.5"))  # the templates' rounding: half up, to the fen
-        text = f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d} 元"
+        text = f"{'-' if fen < 0 else ''}{abs(fen) // 100:,}.{abs(fen) % 100:02d} 元"
         assert shown["家庭月人均纯收入"] == text
         if trace.result["status"] == "eligible" and trace.result["level"] in ("deep", "relative"):
             assert f"家庭月人均纯收入 {text}" in trace.result["reasons"]

@@ -59,14 +59,14 @@ def test_hardship_trace_is_the_evaluation_behind_the_level(pack: list[Policy]) -
     assert lines[0] == (
         "a",
         "",
-        "2160.00 元/月",
-        "有劳动能力未就业（18–59 岁、非在校），按最低工资 2160.00 元计，不看登记收入",
+        "2,160.00 元/月",
+        "有劳动能力未就业（18–59 岁、非在校），按最低工资 2,160.00 元计，不看登记收入",
     )
     assert lines[1] == ("b", "", "0.00 元/月", "按登记月收入计")
     steps = {label: (value, note) for _, label, value, note in lines[3:]}
-    assert steps["扣除医疗刚性支出"][0] == "15320.00 元"
+    assert steps["扣除医疗刚性支出"][0] == "15,320.00 元"
     assert steps["家庭人口"][0] == "3 人"
-    assert steps["家庭月人均纯收入"] == ("521.11 元", "（家庭年收入 34079.96 − 刚性支出 15320.00）÷ 3 人 ÷ 12")
+    assert steps["家庭月人均纯收入"] == ("521.11 元", "（家庭年收入 34,079.96 − 刚性支出 15,320.00）÷ 3 人 ÷ 12")
     assert steps["低保标准"][0] == "850.00 元"
     assert "扣除教育刚性支出" not in steps and "低保标准的 2 倍" not in steps  # zero / not compared
 
@@ -76,8 +76,8 @@ def test_relative_household_shows_the_double_line(pack: list[Policy]) -> None:
     trace = _explain(pack, {**HOUSEHOLD, "rigid_medical_12m": 0}, employed, "hardship_archive")
     assert trace.result["level"] == "relative" and trace.members[0].values["imputed"] is False
     steps = {label: value for _, label, value, _ in _lines(trace)}
-    assert steps["低保标准的 2 倍"] == "1700.00 元" and steps["家庭人口"] == "3 人"
-    assert ("a", "", "4000.00 元/月", "按登记月收入计") in _lines(trace)
+    assert steps["低保标准的 2 倍"] == "1,700.00 元" and steps["家庭人口"] == "3 人"
+    assert ("a", "", "4,000.00 元/月", "按登记月收入计") in _lines(trace)
 
 
 def test_unknown_imputation_is_said_not_guessed(pack: list[Policy]) -> None:
@@ -106,7 +106,7 @@ def test_a_failed_condition_hides_the_arithmetic_a_missed_level_shows_it(pack: l
     trace = _explain(pack, HOUSEHOLD, rich, "hardship_archive")
     assert trace.result["status"] == "not_eligible" and trace.result["level"] is None
     steps = {label: value for _, label, value, _ in _lines(trace)}
-    assert steps["低保标准的 2 倍"] == "1700.00 元" and steps["近 12 个月致困支出"] == "0.00 元"
+    assert steps["低保标准的 2 倍"] == "1,700.00 元" and steps["近 12 个月致困支出"] == "0.00 元"
 
 
 def test_amount_trace_per_person_with_cap(pack: list[Policy]) -> None:
@@ -129,8 +129,8 @@ def test_amount_trace_per_person_with_cap(pack: list[Policy]) -> None:
         "可计住院天数": "17 天",
         "住院津贴标准": "50.00 元/天",
         "按天数应给付": "850.00 元",
-        "本年上限": "4500.00 元",
-        "本年已领住院互助": "4400.00 元",
+        "本年上限": "4,500.00 元",
+        "本年已领住院互助": "4,400.00 元",
         "本年还可领": "100.00 元",
         "本次给付": "100.00 元",
     }

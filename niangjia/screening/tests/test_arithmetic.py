@@ -45,11 +45,11 @@ def test_selector_gives_each_outcome_its_arithmetic_with_member_names(tree, hous
     assert (hardship["status"], hardship["level"]) == ("eligible", "deep")
     rows = {r["label"]: (r["value"], r["note"]) for r in hardship["arithmetic"]}
     assert rows["冯建民"] == (
-        "2160.00 元/月",
-        "有劳动能力未就业（18–59 岁、非在校），按最低工资 2160.00 元计，不看登记收入",
+        "2,160.00 元/月",
+        "有劳动能力未就业（18–59 岁、非在校），按最低工资 2,160.00 元计，不看登记收入",
     )
     assert rows["冯小雨"] == ("0.00 元/月", "按登记月收入计")
-    assert rows["扣除医疗刚性支出"][0] == "15320.00 元" and rows["家庭人口"][0] == "2 人"
+    assert rows["扣除医疗刚性支出"][0] == "15,320.00 元" and rows["家庭人口"][0] == "2 人"
     assert rows["家庭月人均纯收入"][0] == "491.67 元" and rows["低保标准"][0] == "880.00 元"
     assert "家庭月人均纯收入 491.67 元" in hardship["reasons"]
     warmth = next(o for o in outcomes[1] if o["policy_id"] == "warmth")
@@ -62,8 +62,8 @@ def test_household_page_shows_the_arithmetic_to_district_staff(client, tree, hou
     assert response.status_code == 200
     page = response.content.decode()
     assert "怎么算的" in page
-    assert "按最低工资 2160.00 元计" in page and "冯建民" in page
-    assert "扣除医疗刚性支出" in page and "15320.00 元" in page
+    assert "按最低工资 2,160.00 元计" in page and "冯建民" in page
+    assert "扣除医疗刚性支出" in page and "15,320.00 元" in page
     assert "家庭人口" in page and "2 人" in page
     assert "低保标准" in page and "880.00 元" in page
 

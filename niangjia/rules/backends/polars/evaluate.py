@@ -102,6 +102,7 @@ def _not_eligible(plan: Plan, reasons: pl.Expr, hint: pl.Expr) -> list[pl.Expr]:
         hint.alias("hint"),
         pl.lit([], _LIST).alias("missing_facts"),
         pl.lit([], _LIST).alias("missing_documents"),
+        pl.lit([], _LIST).alias("missing_fact_persons"),
     ]
 
 
@@ -237,6 +238,7 @@ def _explain(plan: Plan, documents: bool) -> list[pl.Expr]:
         pl.when(~no & needed.expr.fill_null(True) & ~on_file.expr).then(pl.lit(kind))
         for kind, needed, on_file in (plan.documents if documents else [])
     ]
+    fact_list, persons = _facts_of(plan, _listed(facts), unk if documents else None)
     amount = pl.when(~no).then(pl.col("amount")).cast(pl.Decimal(18, 2)) / 100
     lvl_out = [pl.when(~no & lvl.fill_null(False)).then(pl.col(c)).alias(c) for c in ("level", "level_label")]
     return [
@@ -246,9 +248,24 @@ def _explain(plan: Plan, documents: bool) -> list[pl.Expr]:
         amount.alias("amount"),
         _join(reasons).alias("reasons"),
         _join(hints).alias("hint"),
-        _listed(facts).alias("missing_facts"),
+        fact_list.alias("missing_facts"),
         _listed(docs).alias("missing_documents"),
+        persons.alias("missing_fact_persons"),
     ]
+
+
+def _facts_of(plan: Plan, facts: pl.Expr, unk: pl.Expr | None) -> tuple[pl.Expr, pl.Expr]:
+    """The missing facts and, parallel, whose they are: a person policy's are the person's, a
+    household policy's the household's (null), then each ``member_missing`` fact once per member
+    it names (``unk``: the possibly rows, which alone have these lists joined)."""
+    n = facts.list.len()
+    whose = pl.col("person_id") if plan.policy.entity == "person" else pl.lit(None, pl.String)
+    persons = whose.repeat_by(n).cast(_LIST)
+    if unk is None or not plan.member_missing:
+        return facts, persons
+    named = [pl.when(unk).then(pl.col(alias)).otherwise(pl.lit([], _LIST)) for _, alias in plan.member_missing]
+    labels = [pl.lit(fact).repeat_by(m.list.len()) for (fact, _), m in zip(plan.member_missing, named, strict=True)]
+    return pl.concat_list([facts, *labels]), pl.concat_list([persons, *named])
 
 
 def evaluate(
@@ -257,6 +274,8 @@ def evaluate(
     """Evaluate one compiled policy; rows in ``schema`` (default: ``result_schema([plan.policy])``)."""
     schema = schema or result_schema([plan.policy])
     base, late = entity_base(plan, frames)
+    if plan.applies is not None:  # who the policy could apply to: the others get no row
+        base = base.filter(plan.applies.expr.fill_null(True))
     if not plan.policy.in_force(plan.as_of):
         text = "not_in_force" if reasons == "kept" else f"政策「{plan.policy.name}」在 {plan.as_of} 不在有效期内"
         return _typed(base.select(_not_eligible(plan, pl.lit(text), pl.lit(None, pl.String))), plan, schema)

@@ -96,6 +96,7 @@ def _parameter_columns(plan: Plan) -> list[str]:
 def _cheap_reads_household(plan: Plan) -> bool:
     exprs = [t.expr for _, t in plan.member_lets]
     exprs += [t.expr for _, t in plan.lets if not t.heavy] + [r.ok.expr for r in plan.rules if not r.heavy]
+    exprs += [plan.applies.expr] if plan.applies is not None else []
     return _reads_household([n for e in exprs for n in e.meta.root_names()])
 
 

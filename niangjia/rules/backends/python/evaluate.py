@@ -99,16 +99,22 @@ def evaluate(plan: Plan, hh: Household, reasons: str = "all", envs: list[Row | N
     p = plan.policy
     person = p.entity == "person"
     entities = hh.persons if person else hh.households
+    if plan.applies is not None:  # who the policy could apply to: the others get no row
+        applies = plan.applies.fn
+        entities = [e for e in entities if applies(e) is not False]
     meta = (p.id, p.version, p.content_hash, p.parameters_hash, plan.as_of)
 
     def row(env: Row, status: str, *rest: Any) -> Result:
         return (*meta, env["household_id"], env["person_id"] if person else None, status, *rest)
 
+    def ruled_out(env: Row, text: str | None, hint: str | None) -> Result:
+        return row(env, NOT_ELIGIBLE, None, None, None, text, hint, [], [], [])
+
     if not p.in_force(plan.as_of):
         inactive = "not_in_force" if reasons == "kept" else f"政策「{p.name}」在 {plan.as_of} 不在有效期内"
         if envs is not None:
             envs.extend([None] * len(entities))
-        return [row(e, NOT_ELIGIBLE, None, None, None, inactive, None, [], []) for e in entities]
+        return [ruled_out(e, inactive, None) for e in entities]
     sc = _scalar(plan)
     rules = plan.rules
     out = []
@@ -133,7 +139,7 @@ def evaluate(plan: Plan, hh: Household, reasons: str = "all", envs: list[Row | N
             else:
                 text = _join([g(env) for i in failed if (g := _fn(rules[i].fail_text)) is not None])
                 hint = _join([rules[i].rule.hint for i in failed if rules[i].rule.hint])
-            out.append(row(env, NOT_ELIGIBLE, None, None, None, text, hint, [], []))
+            out.append(ruled_out(env, text, hint))
             continue
         key = env[P] if person else env[H]
         for alias, relation, heads, empty, agg in sc.aggs:
@@ -201,7 +207,7 @@ def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row
             codes.append("level")
         if plan.amount_value is not None and rules_hold and lvl is True and amt is False:
             codes.append("amount")
-        return row(env, NOT_ELIGIBLE, None, None, None, CODE_SEP.join(codes) or None, None, [], [])
+        return row(env, NOT_ELIGIBLE, None, None, None, CODE_SEP.join(codes) or None, None, [], [], [])
     yes, no, unk = status == ELIGIBLE, status == NOT_ELIGIBLE, status == POSSIBLY
     texts: list[str | None] = []
     hints: list[str | None] = []
@@ -243,6 +249,11 @@ def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row
         need = needed.fn(env)
         if k_and(k_and(not no, True if need is None else need), k_not(on_file.fn(env))) is True:
             docs.append(kind)
+    whose: list[str | None] = [env["person_id"] if plan.policy.entity == "person" else None] * len(facts)
+    if unk:
+        for fact, alias in plan.member_missing:
+            facts += [fact] * len(env[alias])
+            whose += env[alias]
     shown = not no and lvl is True
     return row(
         env,
@@ -254,6 +265,7 @@ def _decide(plan: Plan, sc: _Scalar, env: Row, oks: list[Any], reasons: str, row
         _join(hints),
         facts,
         docs,
+        whose,
     )
 
 
