@@ -112,7 +112,19 @@ def household_outcomes(*, user: StaffUser, pk: int, as_of: date) -> tuple[dict[s
     tables = extract_tables(household_ids=[data["household"].pk])
     traces = explain_household(current_policies(), tables, str(data["household"].pk), as_of)
     names = {str(m.pk): m.name for m in data["members"]}
-    return data, [trace.result | {"arithmetic": _arithmetic(trace, names)} for trace in traces]
+    return data, [
+        trace.result | {"arithmetic": _arithmetic(trace, names), "missing_list": _missing(trace.result, names)}
+        for trace in traces
+    ]
+
+
+def _missing(result: dict[str, Any], names: dict[str, str]) -> list[str]:
+    """The missing facts as the page says them: a member's with their name (朱霞敏 月收入未知)."""
+    whose = result.get("missing_fact_persons") or [None] * len(result["missing_facts"])
+    return [
+        fact if pid is None else f"{names.get(pid, f'成员 #{pid}')} {fact}未知"
+        for fact, pid in zip(result["missing_facts"], whose, strict=True)
+    ]
 
 
 def _arithmetic(trace: Trace, names: dict[str, str]) -> list[dict[str, str]]:
