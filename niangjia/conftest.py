@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import make_password
 
+from niangjia.browser_testing import launch, phone
 from niangjia.core.roles import Role
 from niangjia.orgs.areas import areas_load
 from niangjia.orgs.choices import OrgLevel
@@ -128,3 +129,15 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Debian's Chromium, headless (see niangjia/browser_testing.py)."""
+    yield from launch(monkeypatch)
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A 375-px phone page."""
+    return phone(browser)

@@ -3,65 +3,12 @@ set their own at first login; the organization page's breadcrumbs and children. 
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
+from niangjia.browser_testing import fits, phone, shoot, sign_in
 from niangjia.conftest import PASSWORD
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(os.environ.get("NIANGJIA_SCREENSHOTS", Path(__file__).resolve().parents[3] / "var" / "screenshots"))
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser(monkeypatch):  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("NIANGJIA_REQUIRE_BROWSER"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
-        pytest.skip("Chromium is not installed (apt-get install chromium); CI requires it")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
-
-
-def phone(browser, width: int = 375):  # type: ignore[no-untyped-def]
-    page = browser.new_context(viewport={"width": width, "height": 812}, locale="zh-CN").new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
-def sign_in(page, url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
-
-
-def fits(page, width: int = 375) -> None:  # type: ignore[no-untyped-def]
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    small = page.evaluate(
-        """() => [...document.querySelectorAll('main .tap, main .btn')]
-             .filter(e => e.offsetParent && e.getBoundingClientRect().height < 44).map(e => e.textContent.trim())"""
-    )
-    assert small == [], small
 
 
 def test_district_staff_adds_a_cadre_who_must_set_their_own_password(browser, live_server, tree):  # type: ignore[no-untyped-def]

@@ -77,4 +77,4 @@ def reveal_view(request: HttpRequest, kind: str, pk: int, field: str) -> HttpRes
         return HttpResponse(escape("；".join(error.messages)), status=422)
     except DisclosureLimitReached as limit:
         return HttpResponse(escape(str(limit)), status=429)
-    return render(request, "registry/_revealed.html", {"value": value})
+    return render(request, "registry/_revealed.html", {"value": value, "field": field})
