@@ -3,10 +3,22 @@
     .venv/bin/python benchmarks/registry/imports.py [--rows 100000] [--csv-rows 1000000]
         [--sqlite] [--postgres postgres://niangjia:niangjia@127.0.0.1:5432/niangjia_bench]
 
-Goals: ≥ 3,000 rows/s committed on PostgreSQL (issue 10: imports write through the registry's
-bulk services; before that change 2,000), as a district's staff user and as the system, with ≤ 1 GB peak memory for
-100,000 xlsx rows; 1,000,000 CSV rows into PostgreSQL in ≤ 10 minutes. Each phase runs in its
-own process so that its peak memory (max RSS) is its own.
+Goals: ≥ 3,000 rows/s committed on PostgreSQL, as a district's staff user and as the system, with
+≤ 1 GB peak memory for 100,000 xlsx rows; 1,000,000 CSV rows into PostgreSQL in ≤ 10 minutes.
+Each phase runs in its own process so that its peak memory (max RSS) is its own.
+
+Measured (issue 10, 2 December 2026; 20,000 rows committed, PostgreSQL on the same two shared
+cores, load average 1.4–2.4; three alternating runs each, best / median rows/s):
+
+    before issue 10 (46696a0, the import wrote beside the services)  staff 3,396 / 3,326  system 3,439 / 3,214
+    through the bulk services, bulk_create (eb28dbf)                 staff 2,409 / 2,278  system 2,453 / 2,226
+    through the bulk services, COPY and the rest below (this)        staff 3,563 / 3,296  system 3,814 / 3,669
+
+What brought it back (each record still validated, each with its own audit entry): new rows go in
+with COPY (`core/inserting.py`) instead of `bulk_create`, whose value preparation and UNNEST
+arrays quoted into the SQL took about 4 of 10 seconds; audit entries are built positionally;
+only the fields a row sets are validated; surnames' and given names' pinyin is read once each;
+the collector runs less often during an import (`importing/runner.py`). SQLite: 3,202 rows/s.
 """
 
 from __future__ import annotations

@@ -9,11 +9,13 @@ every name must be registered (with its Chinese label) before it is used.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from django.db import models
 
 from niangjia.core.context import current_request
+from niangjia.core.inserting import insert_records
 from niangjia.core.models import AuditEntry
 
 _ACTIONS: dict[str, str] = {
@@ -66,19 +68,29 @@ def audit_entry(
         raise ValueError(f"audit action {action!r} is not registered")
     info = current_request()
     org = getattr(actor, "org", None) if actor is not None else None
-    return AuditEntry(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_label=getattr(actor, "username", "") or "系统",
-        org_path=org_path if org_path is not None else (getattr(org, "path", "") or ""),
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_label=(target_label if target_label is not None else str(target) if target is not None else "")[:200],
-        old_values=_jsonable(old),
-        new_values=_jsonable(new),
-        request_id=info.request_id,
-        ip=info.ip,
-    )
+    values = {
+        "id": None,
+        "at": None,  # stamped when saved (auto_now_add)
+        "actor_id": actor.pk if actor is not None and actor.pk else None,
+        "actor_label": getattr(actor, "username", "") or "系统",
+        "org_path": org_path if org_path is not None else (getattr(org, "path", "") or ""),
+        "action": action,
+        "target_type": target._meta.label_lower if target is not None else "",
+        "target_id": str(target.pk) if target is not None else "",
+        "target_label": (target_label if target_label is not None else str(target) if target is not None else "")[:200],
+        "old_values": _jsonable(old),
+        "new_values": _jsonable(new),
+        "request_id": info.request_id,
+        "ip": info.ip,
+    }
+    # Positional arguments skip the keyword and related-object handling of Model.__init__, a third
+    # of the cost of building the 20,000 entries of a 20,000-row import.
+    return AuditEntry(*[values[name] for name in _columns()])
+
+
+@lru_cache(maxsize=1)
+def _columns() -> list[str]:
+    return [field.attname for field in AuditEntry._meta.concrete_fields]
 
 
 def audit_record(
@@ -106,7 +118,7 @@ def audit_records(entries: Iterable[AuditEntry], *, batch_size: int = 1000) -> i
     `bulk_create_users` writes its audit rows. Returns how many were written.
     """
     entries = list(entries)
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    insert_records(entries, batch_size=batch_size)
     return len(entries)
 
 

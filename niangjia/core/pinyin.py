@@ -102,10 +102,12 @@ def _non_han(chars: str) -> str:
     return " ".join(_ASCII_WORD_RE.findall(chars.lower()))
 
 
-def _read(text: str) -> list[str]:
+# Surnames and given names repeat far more than whole names: each part is read once.
+@lru_cache(maxsize=65536)
+def _read(text: str) -> tuple[str, ...]:
     """Read text with pypinyin's default (phrase-aware) readings."""
     items = lazy_pinyin(text, style=Style.NORMAL, errors=_non_han) if text else []
-    return [word for item in items for word in item.split()]
+    return tuple(word for item in items for word in item.split())
 
 
 def name_syllables(name: str) -> list[str]:
@@ -116,15 +118,16 @@ def name_syllables(name: str) -> list[str]:
     """
     text = name.strip()
     if not _HAN_RE.match(text):
-        return _read(text)
+        return list(_read(text))
     text = "".join(text.split())
     if text[:2] in COMPOUND_SURNAMES:
         return [*COMPOUND_SURNAMES[text[:2]], *_read(text[2:])]
     surname = SURNAME_READINGS.get(text[0])
-    return ([surname] if surname else _read(text[0])) + _read(text[1:])
+    return [*([surname] if surname else _read(text[0])), *_read(text[1:])]
 
 
-# Names repeat a great deal in a roster, and pypinyin is slow: read each name once.
+# Names repeat a great deal in a roster, and pypinyin is slow: read each name once (its initials
+# and its pinyin are both taken from this one reading).
 @lru_cache(maxsize=65536)
 def _syllables(name: str) -> tuple[str, ...]:
     return tuple(name_syllables(name))

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from niangjia.core.audit import audit_entry, audit_record, audit_records
 from niangjia.core.identifiers import normalize_phone, validate_uscc
+from niangjia.core.inserting import insert_records
 from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, require, restrict
 from niangjia.orgs.models import Area, StaffUser, UnionOrg
@@ -100,7 +101,7 @@ def _write(
     changed: list[tuple[Enterprise, dict[str, Any], dict[str, Any]]],
 ) -> None:
     """Insert the new enterprises, save the changed ones, and audit each in bulk."""
-    Enterprise.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    insert_records(created)
     now = timezone.now()
     columns: set[str] = {"updated_at"}
     for enterprise, new, _ in changed:

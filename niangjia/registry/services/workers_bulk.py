@@ -4,7 +4,7 @@
 clean every row (`WorkerData.cleaned`, every bad field reported), check scope (one `restrict`
 query for the enterprises, one for the existing workers), plan each row with the same code the
 single services use (`worker_apply_data`), validate each record's changed fields, then write:
-`bulk_create` for new workers and jobs, `bulk_update` for changed ones, and one audit entry per
+`insert_records` (COPY on PostgreSQL) for new workers and jobs, `bulk_update` for changed ones, and one audit entry per
 created or changed worker, all in one transaction.
 
 Validation per record is the model's `clean_fields` on the columns the row sets (lengths,
@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from niangjia.core.audit import audit_entry, audit_records
+from niangjia.core.inserting import insert_records
 from niangjia.core.scoping import Action, require, restrict
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.choices import EmploymentForm
@@ -230,15 +231,15 @@ class WorkerBatch:
     def validate(self) -> None:
         """Check each planned record's fields; a row that fails is refused and not written."""
         refused: set[int] = set()
-        for worker, outcome in self.new_workers:
-            _clean_fields(worker, _WORKER_CHECKED, outcome, refused)
-        for worker, outcome in self.changed:
+        # Only the fields a row sets (for a new worker, every field given): the rest hold defaults.
+        for worker, outcome in (*self.new_workers, *self.changed):
             names = [c for name in outcome.changes if "." not in name for c in STORED_FIELDS.get(name, [name])]
             _clean_fields(worker, [n for n in names if n in _WORKER_CHECKED], outcome, refused)
         outcomes = {id(w): o for w, o in (*self.new_workers, *self.changed)}
         for job in (*self.new_jobs, *self.changed_jobs):
             if id(job.worker) in outcomes:
-                _clean_fields(job, EMPLOYMENT_FIELDS, outcomes[id(job.worker)], refused)
+                names = [name for name in EMPLOYMENT_FIELDS if getattr(job, name) not in (None, "")]
+                _clean_fields(job, names, outcomes[id(job.worker)], refused)
         if refused:
             self.new_workers = [(w, o) for w, o in self.new_workers if id(w) not in refused]
             self.changed = [(w, o) for w, o in self.changed if id(w) not in refused]
@@ -248,8 +249,8 @@ class WorkerBatch:
     def write(self, *, actor: StaffUser | None) -> None:
         """Write the planned rows: a handful of bulk queries plus one audit entry per written worker."""
         now = timezone.now()
-        Worker.objects.bulk_create([w for w, _ in self.new_workers], batch_size=BATCH_SIZE)
-        Employment.objects.bulk_create(self.new_jobs, batch_size=BATCH_SIZE)
+        insert_records([w for w, _ in self.new_workers])
+        insert_records(self.new_jobs)
         if self.changed_jobs:
             Employment.objects.bulk_update(self.changed_jobs, EMPLOYMENT_FIELDS, batch_size=BATCH_SIZE)
         if self.changed:
@@ -278,6 +279,8 @@ class WorkerBatch:
 
 def _clean_fields(record: models.Model, names: list[str], outcome: RowOutcome[Worker], refused: set[int]) -> None:
     if not outcome.ok:
+        return
+    if not names:
         return
     exclude = [f.name for f in record._meta.concrete_fields if f.name not in names]
     try:
