@@ -226,15 +226,22 @@ def worker_detail(request: HttpRequest, pk: Path[Id]) -> WorkerOut:
     return _worker_out(selectors.worker_get(user=_user(request), pk=pk))
 
 
+def _worker_data(payload: WorkerIn, enterprise: Enterprise | None, name: str) -> services.WorkerData:
+    return services.WorkerData(
+        name=name, id_number=payload.id_number, phone=payload.phone, ethnicity=payload.ethnicity,
+        union_member=payload.union_member, member_since=payload.member_since, is_migrant=payload.is_migrant,
+        lives_in_city=payload.lives_in_city, enterprise=enterprise, post=payload.post, form=payload.form,
+        start_date=payload.start_date, contract_months=payload.contract_months,
+    )  # fmt: skip
+
+
 def _register(request: HttpRequest, payload: WorkerIn, org: UnionOrg | None) -> RegisterOut:
     user = _user(request)
-    values = payload.dict(exclude={"enterprise_id"})
     enterprise = None
     if payload.enterprise_id is not None:
         enterprise = selectors.enterprise_get(user=user, pk=payload.enterprise_id, action=Action.CHANGE)
-    worker, created, changes = services.worker_register(
-        actor=user, data=services.WorkerData(enterprise=enterprise, **values), org=org
-    )
+    data = _worker_data(payload, enterprise, payload.name)
+    worker, created, changes = services.worker_register(actor=user, data=data, org=org)
     worker = selectors.worker_get(user=user, pk=worker.pk)
     return RegisterOut(worker=_worker_out(worker), created=created, changed=sorted(changes))
 
@@ -254,14 +261,11 @@ def worker_create(request: HttpRequest, payload: WorkerIn, org_id: Query[Id] | N
 def worker_update(request: HttpRequest, pk: Path[Id], payload: WorkerIn) -> RegisterOut:
     user = _user(request)
     worker = selectors.worker_get(user=user, pk=pk, action=Action.CHANGE)
-    values = payload.dict(exclude={"enterprise_id"})
     enterprise = None
     if payload.enterprise_id is not None:
         enterprise = selectors.enterprise_get(user=user, pk=payload.enterprise_id, action=Action.CHANGE)
-    values["name"] = values.get("name") or worker.name
-    worker, changes = services.worker_update(
-        actor=user, worker=worker, data=services.WorkerData(enterprise=enterprise, **values)
-    )
+    data = _worker_data(payload, enterprise, payload.name or worker.name)
+    worker, changes = services.worker_update(actor=user, worker=worker, data=data)
     return RegisterOut(
         worker=_worker_out(selectors.worker_get(user=user, pk=worker.pk)), created=False, changed=sorted(changes)
     )

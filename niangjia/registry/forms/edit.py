@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from niangjia.core.ranges import ADMISSION_YEAR_RANGE, DATE_MAX, DATE_MIN, MONEY_MAX
 from niangjia.orgs.models import Area
 from niangjia.registry.choices import EmploymentForm, Health, Relation, SchoolStage, WorkStatus
-from niangjia.registry.models import HouseholdCircumstances, HouseholdMember, MemberCircumstances
+from niangjia.registry.models import Enterprise, HouseholdCircumstances, HouseholdMember, MemberCircumstances
+from niangjia.registry.services import WorkerData
 from niangjia.registry.services.households import HOUSEHOLD_FACTS, MEMBER_FACTS
 
 DATE = forms.DateInput(attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
@@ -38,6 +39,15 @@ class WorkerRegisterForm(forms.Form):
     union_member = forms.BooleanField(label="工会会员", required=False, initial=True)
     member_since = forms.DateField(label="入会日期", required=False, widget=DATE)
     is_migrant = forms.BooleanField(label="农民工", required=False)
+
+    def worker_data(self, enterprise: Enterprise) -> WorkerData:
+        """The cleaned form as the worker services' typed data, for a job at `enterprise`."""
+        data = self.cleaned_data
+        return WorkerData(
+            name=data["name"], id_number=data["id_number"], phone=data["phone"], enterprise=enterprise,
+            form=data["form"], post=data["post"], start_date=data["start_date"], union_member=data["union_member"],
+            member_since=data["member_since"], is_migrant=data["is_migrant"],
+        )  # fmt: skip
 
 
 def styled(fields: dict[str, forms.Field]) -> None:

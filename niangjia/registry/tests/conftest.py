@@ -14,6 +14,9 @@ from niangjia.registry.choices import EmploymentForm, Industry, Ownership, Relat
 from niangjia.registry.models import Enterprise, Household, Worker
 from niangjia.registry.services import (
     EnterpriseData,
+    HouseholdFacts,
+    MemberData,
+    MemberFacts,
     WorkerData,
     enterprise_assign,
     enterprise_create,
@@ -91,14 +94,14 @@ def build_registry(tree) -> Registry:  # type: ignore[no-untyped-def]
     yt_w, _, _ = worker_register(
         actor=None, data=WorkerData(name="王芳", id_number=YT_ID, phone="13700002222", enterprise=yt_e)
     )
-    yl_h = household_create(actor=None, head=yl_w, area=yl_area, homes_owned=1, other_annual_income=Decimal("1200.00"))
+    facts = HouseholdFacts(area=yl_area, homes_owned=1, other_annual_income=Decimal("1200.00"))
+    yl_h = household_create(actor=None, head=yl_w, facts=facts)
     member_add(
         actor=None,
         household=yl_h,
-        name="冯小雨",
-        relation=Relation.CHILD,
-        id_number=CHILD_ID,
-        facts={"monthly_income": Decimal("0")},
+        data=MemberData(
+            name="冯小雨", relation=Relation.CHILD, id_number=CHILD_ID, facts=MemberFacts(monthly_income=Decimal("0"))
+        ),
     )
-    yt_h = household_create(actor=None, head=yt_w, area=yt_area, homes_owned=1)
+    yt_h = household_create(actor=None, head=yt_w, facts=HouseholdFacts(area=yt_area, homes_owned=1))
     return Registry(yl_e, yl_e2, yt_e, yl_w, yl_w2, yt_w, yl_h, yt_h)

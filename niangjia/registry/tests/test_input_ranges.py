@@ -17,7 +17,7 @@ from niangjia.core.ranges import DATE_MAX, DATE_MIN, MONEY_MAX
 from niangjia.orgs.services import token_create
 from niangjia.registry.importing.cells import CellError, money, parse_date
 from niangjia.registry.models import Employment, Enterprise, HouseholdCircumstances, MemberCircumstances, Worker
-from niangjia.registry.services import household_facts_update, member_facts_update
+from niangjia.registry.services import HouseholdFacts, MemberFacts, household_facts_update, member_facts_update
 
 ODD_YEARS = ["0520-01-01", "9901-01-01"]
 
@@ -211,7 +211,9 @@ def test_register_form_refuses_odd_years(client, tree, registry, day):
 def test_household_service_refuses_out_of_range(tree, registry, values, field):
     before = list(HouseholdCircumstances.objects.values()), AuditEntry.objects.count()
     with pytest.raises(ValidationError) as raised:
-        household_facts_update(actor=tree.yanliang_staff, household=registry.yl_household, **values)
+        household_facts_update(
+            actor=tree.yanliang_staff, household=registry.yl_household, facts=HouseholdFacts(**values)
+        )
     assert field in raised.value.message_dict
     assert (list(HouseholdCircumstances.objects.values()), AuditEntry.objects.count()) == before
 
@@ -228,7 +230,7 @@ def test_household_service_refuses_out_of_range(tree, registry, values, field):
 def test_member_service_refuses_out_of_range(tree, registry, values, field):
     member = registry.yl_household.members.exclude(relation="head").get()
     with pytest.raises(ValidationError) as raised:
-        member_facts_update(actor=tree.yanliang_staff, member=member, **values)
+        member_facts_update(actor=tree.yanliang_staff, member=member, facts=MemberFacts(**values))
     assert field in raised.value.message_dict
 
 

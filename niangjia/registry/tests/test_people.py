@@ -123,15 +123,15 @@ def test_refused_facts_update_writes_no_empty_circumstances(tree, registry):
     from django.core.exceptions import ValidationError as DjangoValidationError
 
     from niangjia.registry.models import HouseholdCircumstances, MemberCircumstances
-    from niangjia.registry.services import household_facts_update, member_facts_update
+    from niangjia.registry.services import HouseholdFacts, MemberFacts, household_facts_update, member_facts_update
 
     household = registry.yt_household
     HouseholdCircumstances.objects.filter(household=household).delete()
     with pytest.raises(DjangoValidationError):
-        household_facts_update(actor=None, household=household, homes_owned=-1)
+        household_facts_update(actor=None, household=household, facts=HouseholdFacts(homes_owned=-1))
     assert not HouseholdCircumstances.objects.filter(household=household).exists()
     head = household.members.get(relation="head")
     MemberCircumstances.objects.filter(member=head).delete()
     with pytest.raises(DjangoValidationError):
-        member_facts_update(actor=None, member=head, disability_grade=-2)
+        member_facts_update(actor=None, member=head, facts=MemberFacts(disability_grade=-2))
     assert not MemberCircumstances.objects.filter(member=head).exists()

@@ -11,6 +11,7 @@ from niangjia.registry import selectors
 from niangjia.registry.models import Enterprise, Worker
 from niangjia.registry.services import (
     EnterpriseData,
+    HouseholdFacts,
     WorkerData,
     enterprise_update,
     household_facts_update,
@@ -75,7 +76,7 @@ def test_refused_writes_on_other_district_leave_database_unchanged(tree, registr
     with pytest.raises(PermissionDenied):
         worker_update(actor=actor, worker=registry.yt_worker, data=WorkerData(name="王芳", phone="13600000000"))
     with pytest.raises(PermissionDenied):
-        household_facts_update(actor=actor, household=registry.yt_household, homes_owned=3)
+        household_facts_update(actor=actor, household=registry.yt_household, facts=HouseholdFacts(homes_owned=3))
     after = (
         list(Enterprise.objects.values_list("id", "name", "uscc", "updated_at").order_by("id")),
         list(Worker.objects.values_list("id", "name", "phone_hash", "updated_at").order_by("id")),

@@ -27,7 +27,9 @@ from niangjia.registry.forms.edit import (
 from niangjia.registry.models import HouseholdCircumstances, MemberCircumstances
 from niangjia.registry.selectors import area_prefix
 from niangjia.registry.services import (
-    WorkerData,
+    HouseholdFacts,
+    MemberData,
+    MemberFacts,
     WorkerRegisteredElsewhere,
     household_create,
     household_facts_update,
@@ -46,9 +48,7 @@ def worker_register_view(request: HttpRequest, pk: int) -> HttpResponse:
     elsewhere = False
     if request.method == "POST" and form.is_valid():
         try:
-            worker, created, changes = worker_register(
-                actor=user, data=WorkerData(enterprise=enterprise, **form.cleaned_data)
-            )
+            worker, created, changes = worker_register(actor=user, data=form.worker_data(enterprise))
         except DisclosureLimitReached as limit:
             form.add_error("id_number", str(limit))
         except ValidationError as error:
@@ -77,7 +77,7 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = HouseholdFactsForm(request.POST or None, circumstances=circumstances)
     if request.method == "POST" and form.is_valid():
         try:
-            household_facts_update(actor=user, household=household, **form.cleaned_data)
+            household_facts_update(actor=user, household=household, facts=HouseholdFacts(**form.cleaned_data))
         except ValidationError as error:
             form_errors(form, error)
         else:
@@ -101,7 +101,7 @@ def member_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         values["school_stage"] = values["school_stage"] or ""
         values["health"] = values["health"] or ""
         try:
-            member_facts_update(actor=user, member=member, **values)
+            member_facts_update(actor=user, member=member, facts=MemberFacts(**values))
         except ValidationError as error:
             form_errors(form, error)
         else:
@@ -126,7 +126,7 @@ def household_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = HouseholdCreateForm(request.POST or None, prefix_code=prefix)
     if request.method == "POST" and form.is_valid():
         try:
-            household = household_create(actor=user, head=worker, area=form.cleaned_data["area"])
+            household = household_create(actor=user, head=worker, facts=HouseholdFacts(area=form.cleaned_data["area"]))
         except ValidationError as error:
             form_errors(form, error)
         else:
@@ -143,13 +143,15 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        facts = {"monthly_income": data["monthly_income"], "health": data["health"] or ""}
+        facts = MemberFacts(
+            monthly_income=data["monthly_income"], health=data["health"] or "", work_status=data["work_status"] or "",
+            school_stage=data["school_stage"] or "", admission_year=data["admission_year"],
+        )  # fmt: skip
+        member = MemberData(
+            name=data["name"], relation=data["relation"], id_number=data["id_number"] or None, facts=facts
+        )
         try:
-            member_add(
-                actor=user, household=household, name=data["name"], relation=data["relation"],
-                id_number=data["id_number"] or None, facts=facts, work_status=data["work_status"] or "",
-                school_stage=data["school_stage"] or "", admission_year=data["admission_year"],
-            )  # fmt: skip
+            member_add(actor=user, household=household, data=member)
         except ValidationError as error:
             form_errors(form, error)
         else:

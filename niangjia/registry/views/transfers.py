@@ -14,7 +14,7 @@ from niangjia.core.scoping import Action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors
 from niangjia.registry.forms.edit import WorkerRegisterForm, form_errors
-from niangjia.registry.services import WorkerData, transfer_decide, transfer_request
+from niangjia.registry.services import transfer_decide, transfer_request
 
 
 @login_required
@@ -26,7 +26,7 @@ def transfer_request_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = WorkerRegisterForm(request.POST)
     if form.is_valid():
         try:
-            transfer_request(actor=user, data=WorkerData(enterprise=enterprise, **form.cleaned_data))
+            transfer_request(actor=user, data=form.worker_data(enterprise))
         except DisclosureLimitReached as limit:
             form.add_error("id_number", str(limit))
         except ValidationError as error:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from niangjia.registry.choices import ArchiveLevel, EventCause, EventKind, Severity
 from niangjia.registry.models import Document, LifeEvent
-from niangjia.registry.services import household_facts_update, member_facts_update
+from niangjia.registry.services import HouseholdFacts, MemberFacts, household_facts_update, member_facts_update
 from niangjia.registry.tests.conftest import build_registry
 from niangjia.screening import selectors
 from niangjia.screening.models import ScreeningResult
@@ -30,9 +30,7 @@ def registry(tree):  # type: ignore[no-untyped-def]
 def _make_deep(registry):  # type: ignore[no-untyped-def]
     """The 阎良 household: head earns 1000/month, no other income, archived deep, all facts known."""
     household = registry.yl_household
-    household_facts_update(
-        actor=None,
-        household=household,
+    facts = HouseholdFacts(
         archive_level=ArchiveLevel.DEEP,
         archived_on=date(2025, 3, 1),
         last_review_date=date(2025, 3, 1),
@@ -46,15 +44,18 @@ def _make_deep(registry):  # type: ignore[no-untyped-def]
         rigid_other_12m=Decimal("0"),
         hardship_costs_12m=Decimal("0"),
     )
+    household_facts_update(actor=None, household=household, facts=facts)
     for member in household.members.all():
         member_facts_update(
             actor=None,
             member=member,
-            monthly_income=Decimal("1000"),
-            work_status="employed",
-            able_to_work=True,
-            major_illness=False,
-            work_injury_disabled=False,
+            facts=MemberFacts(
+                monthly_income=Decimal("1000"),
+                work_status="employed",
+                able_to_work=True,
+                major_illness=False,
+                work_injury_disabled=False,
+            ),
         )
     return household
 
@@ -104,7 +105,7 @@ def test_changed_household_is_rescreened(tree, registry):
         severity=Severity.SERIOUS,
         cause=EventCause.ACCIDENT,
     )
-    member_facts_update(actor=None, member=member, major_illness=True)  # stamps facts_changed_at
+    member_facts_update(actor=None, member=member, facts=MemberFacts(major_illness=True))  # stamps facts_changed_at
     assert changed_households() == [registry.yl_household.pk]
     run = changed_rescreen()
     assert run is not None and run.households == 1
@@ -172,7 +173,9 @@ def test_run_keeps_policy_files_and_reproduces(tree, registry, tmp_path, setting
         "different": 0,
         "new": 0,
     }
-    member_facts_update(actor=None, member=registry.yl_household.members.get(relation="head"), monthly_income=None)
+    member_facts_update(
+        actor=None, member=registry.yl_household.members.get(relation="head"), facts=MemberFacts(monthly_income=None)
+    )
     changed = run_reproduce(run=run)
     assert changed["different"] >= 1
 
@@ -191,7 +194,9 @@ def test_follow_looks_only_at_recent_changes(tree, registry):
 
     HouseholdScreenState.objects.filter(household=registry.yt_household).delete()
     member_facts_update(
-        actor=None, member=registry.yl_household.members.get(relation="head"), monthly_income=Decimal("1500")
+        actor=None,
+        member=registry.yl_household.members.get(relation="head"),
+        facts=MemberFacts(monthly_income=Decimal("1500")),
     )
     assert changed_households(since=watermark) == [registry.yl_household.pk]
     assert set(changed_households()) == {registry.yl_household.pk, registry.yt_household.pk}
