@@ -22,6 +22,7 @@ from niangjia.orgs.choices import OrgLevel
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.choices import EmploymentForm, Industry, Ownership, SizeClass
 from niangjia.registry.models import Enterprise, EnterpriseAssignment
+from niangjia.registry.services import EnterpriseData, enterprise_bulk_register
 
 ENTERPRISE_TOTAL = 1600
 PLATFORM_SHARE = 0.03
@@ -252,6 +253,23 @@ def enterprises_build(rng: random.Random, tree: TreeSeed, places: dict[str, Dist
                 out.gig_form[len(out.enterprises)] = platform[2]
             out.enterprises.append(enterprise)
     return out
+
+
+def enterprises_register(drafts: list[Enterprise]) -> list[Enterprise]:
+    """Register the drawn enterprises through `enterprise_bulk_register` (its checks, an audit entry each)."""
+    rows = [
+        EnterpriseData(
+            name=e.name, uscc=e.uscc, ownership=e.ownership, size_class=e.size_class, is_platform=e.is_platform,
+            industry=e.industry, area=e.area, address=e.address, lng=e.lng, lat=e.lat, org=e.org, union=e.union,
+            contact_name=e.contact_name, contact_phone=e.contact_phone, employee_count=e.employee_count,
+        )
+        for e in drafts
+    ]  # fmt: skip
+    outcome = enterprise_bulk_register(actor=None, rows=rows)
+    refused = [(row.record, row.error) for row in outcome if row.error is not None]
+    if refused:
+        raise RuntimeError(f"demo enterprises refused by the registry: {refused[:3]}")
+    return [row.record for row in outcome if row.record is not None]
 
 
 def unions_create(rng: random.Random, seed: EnterpriseSeed) -> None:

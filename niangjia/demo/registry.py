@@ -2,9 +2,11 @@
 
 `registry_seed` is called by `niangjia seed` after the union tree exists. It is
 deterministic for a seed and a demo date: one `random.Random(seed)` feeds every draw,
-in a fixed order, and all dates are relative to `today`. Rows are written with
-`bulk_create`, one transaction per chunk of households; identifiers are encrypted
-before they reach the database (see `people.py`).
+in a fixed order, and all dates are relative to `today`. The enterprises are registered
+through `enterprise_bulk_register` (checked and audited as an import would); the people
+tables are written with `writing.TableWriter` (its docstring says why), one transaction
+per chunk of households; identifiers are encrypted before they reach the database (see
+`people.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from niangjia.demo.enterprises import (
     chairs_create,
     district_places,
     enterprises_build,
+    enterprises_register,
     unions_create,
 )
 from niangjia.demo.facts import FactMaker, Facts
@@ -102,7 +105,7 @@ def registry_seed(*, tree: TreeSeed, seed: int, workers: int | None, stdout: Wri
         with timer.table(Enterprise):
             built = enterprises_build(rng, tree, places)
             unions_create(rng, built)
-            Enterprise.objects.bulk_create(built.enterprises, batch_size=1000)
+            built.enterprises = enterprises_register(built.enterprises)
         chairs_create(rng, tree, built, places)
         assignments_create(rng, tree, built, today)
     stdout.write(
