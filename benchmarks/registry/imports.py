@@ -8,11 +8,14 @@ Goals: ≥ 3,000 rows/s committed on PostgreSQL, as a district's staff user and 
 Each phase runs in its own process so that its peak memory (max RSS) is its own.
 
 Measured (issue 10, 2 December 2026; 20,000 rows committed, PostgreSQL on the same two shared
-cores, load average 1.4–2.4; three alternating runs each, best / median rows/s):
+cores; six alternating runs in two sessions, load average 0.7–2.4; best / median rows/s):
 
-    before issue 10 (46696a0, the import wrote beside the services)  staff 3,396 / 3,326  system 3,439 / 3,214
-    through the bulk services, bulk_create (eb28dbf)                 staff 2,409 / 2,278  system 2,453 / 2,226
-    through the bulk services, COPY and the rest below (this)        staff 3,563 / 3,296  system 3,814 / 3,669
+    before issue 10 (46696a0, the import wrote beside the services)  staff 3,396 / 2,987  system 3,439 / 3,211
+    through the bulk services, bulk_create (3e5f480)                 staff 2,409 / 2,166  system 2,453 / 2,205
+    through the bulk services, COPY and the rest below (b0253ac)     staff 3,716 / 3,430  system 3,814 / 3,322
+
+The slowest of the last row's runs, with others' tests running, were 2,898 and 2,919; this script
+on a quiet machine (load 0.45) gave 4,015 (staff) and 3,873 (system).
 
 What brought it back (each record still validated, each with its own audit entry): new rows go in
 with COPY (`core/inserting.py`) instead of `bulk_create`, whose value preparation and UNNEST

@@ -107,7 +107,7 @@ def fewer_collections() -> Iterator[None]:
 
     An import keeps a chunk of records, rows and audit entries alive; with the default threshold
     the collector walks them, and everything Django holds, every 700 allocations: about 15% of a
-    20,000-row worker import on PostgreSQL (measured 3,256 against 3,819 rows/s). The records
+    20,000-row worker import on PostgreSQL (one pair of runs: 3,256 against 3,819 rows/s). The records
     are freed by reference counting anyway; the threshold is restored when the last import ends.
     """
     global _gc_users, _gc_saved
