@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from niangjia.registry.services import household_facts_update, member_facts_update
+from niangjia.registry.services import HouseholdFacts, MemberFacts, household_facts_update, member_facts_update
 from niangjia.registry.tests.conftest import build_registry
 from niangjia.screening.selectors import household_outcomes
 
@@ -16,9 +16,7 @@ from niangjia.screening.selectors import household_outcomes
 def household(tree):  # type: ignore[no-untyped-def]
     """冯建民 (born 1985, able to work, no job, 500 recorded) and 冯小雨 (a student); 15,320 of medical spending."""
     household = build_registry(tree).yl_household
-    household_facts_update(
-        actor=None,
-        household=household,
+    facts = HouseholdFacts(
         homes_owned=1,
         owns_shop_or_employs=False,
         private_car_non_work=False,
@@ -29,12 +27,12 @@ def household(tree):  # type: ignore[no-untyped-def]
         rigid_other_12m=Decimal("0"),
         hardship_costs_12m=Decimal("0"),
     )
+    household_facts_update(actor=None, household=household, facts=facts)
     head = household.members.get(relation="head")
-    member_facts_update(
-        actor=None, member=head, monthly_income=Decimal("500"), work_status="unemployed", able_to_work=True
-    )
+    head_facts = MemberFacts(monthly_income=Decimal("500"), work_status="unemployed", able_to_work=True)
+    member_facts_update(actor=None, member=head, facts=head_facts)
     child = household.members.exclude(pk=head.pk).get()
-    member_facts_update(actor=None, member=child, monthly_income=Decimal("0"), work_status="student")
+    member_facts_update(actor=None, member=child, facts=MemberFacts(monthly_income=Decimal("0"), work_status="student"))
     return household
 
 
