@@ -41,7 +41,7 @@ def test_cadre_finds_a_household_in_the_work_list(page, live_server, tree):  # t
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=home-title]")
     page.goto(f"{live_server.url}/screening/?policy_id=warmth")
-    assert "送温暖" in page.inner_text("#rows") and "¥2000.00" in page.inner_text("#rows")
+    assert "送温暖" in page.inner_text("#rows") and "¥2,000.00" in page.inner_text("#rows")
     page.click("text=去办理")
     page.wait_for_selector("h1")
     assert f"家庭 #{registry.yl_household.pk}" in page.inner_text("h1")
