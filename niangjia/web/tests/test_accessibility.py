@@ -25,7 +25,10 @@ def demo(tree):  # type: ignore[no-untyped-def]
     _make_deep(registry)
     screening_run(as_of=date(2026, 12, 1))
     union = org_create(
-        name="阎良餐饮有限公司工会", level=OrgLevel.ENTERPRISE, area=tree.yanliang_street.area, parent=tree.yanliang_street
+        name="阎良餐饮有限公司工会",
+        level=OrgLevel.ENTERPRISE,
+        area=tree.yanliang_street.area,
+        parent=tree.yanliang_street,
     )
     make_user("yl_chair", Role.ENTERPRISE_CHAIR, union)
     return registry

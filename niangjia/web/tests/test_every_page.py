@@ -18,11 +18,11 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from niangjia.core import roles
 from niangjia.demo.orgs import tree_seed
 from niangjia.demo.registry import registry_seed
 from niangjia.demo.screening import screening_seed
 from niangjia.demo.transfers import transfers_seed
-from niangjia.core import roles
 from niangjia.orgs import choices as org_choices
 from niangjia.orgs.models import StaffUser
 from niangjia.registry import choices as registry_choices
@@ -136,6 +136,11 @@ def test_the_checks_catch_what_they_should() -> None:
     page = "<title>a <b>x</b></title><p>warmth 6854247.06000000 ¥1234.5 {'a': 1} regular Hello</p>"
     found = problems(page, raw)
     assert {f.split(":")[0] for f in found} == {
-        "HTML in the title", "raw code", "English word", "float tail", "money not as ¥1,234.50", "a Python dict"
+        "HTML in the title",
+        "raw code",
+        "English word",
+        "float tail",
+        "money not as ¥1,234.50",
+        "a Python dict",
     }
     assert problems("<p>共 ¥1,234.50，niangjia 导出 Excel</p>", raw) == []
