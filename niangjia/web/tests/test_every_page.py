@@ -80,6 +80,15 @@ def shape(url: str) -> str:
     return re.sub(r"\d+", "N", url.split("?")[0])
 
 
+BUTTON = re.compile(r'<a\b[^>]*class="[^"]*\bbtn\b[^"]*"[^>]*href="(/[^"#]*)"|<a\b[^>]*href="(/[^"#]*)"[^>]*class="[^"]*\bbtn\b')
+LEADER_NEVER = ("导入", "登记职工", "登记家庭", "编辑", "去办理", "添加成员", "提交调动申请")
+
+
+def buttons(html: str) -> set[str]:
+    """The targets of the link buttons on a page."""
+    return {unescape(a or b) for a, b in BUTTON.findall(html)}
+
+
 def crawl(client: Client) -> Iterator[tuple[str, int, str]]:
     """Yield (url, status, html) for the pages reachable from the home page."""
     queue, seen, shapes = ["/"], set(), Counter()
@@ -120,14 +129,25 @@ def test_every_page_reads_as_chinese_with_no_raw_values(demo: dict[str, StaffUse
     client = Client()
     client.force_login(demo[role])
     raw = _raw_codes()
-    report, visited = [], 0
+    report: list[str] = []
+    targets: set[str] = set()
+    visited = 0
     for url, status, html in crawl(client):
         visited += 1
         if status >= 500:
             report.append(f"{url}: HTTP {status}")
         for problem in problems(html, raw):
             report.append(f"{url}: {problem}")
+        targets |= {b for b in buttons(html) if not SKIP.search(b)}
+        if role == "xa_leader":
+            report += [f"{url}: a leader sees “{w}”" for w in LEADER_NEVER if re.search(rf">\s*{w}", html)]
+    # No button the role cannot use: every link button shown to it opens.
+    for target in sorted(targets)[:60]:
+        status = client.get(target).status_code
+        if status >= 400:
+            report.append(f"button to {target}: HTTP {status}")
     assert visited >= 5, f"{role} reached only {visited} pages"
+    assert role == "xa_leader" or len(targets) >= 3, f"{role}: only {sorted(targets)} checked"
     assert not report, "\n".join(sorted(set(report)))
 
 
