@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "niangjia.orgs",
     "niangjia.registry",
     "niangjia.screening",
+    "niangjia.tickets",
     "niangjia.web",
     "niangjia.demo",
 ]
@@ -206,6 +207,16 @@ TASKS = {
         "QUEUES": ["default", "screening", "imports"],
     }
 }
+
+# Days a ticket of each class (the 12351 classes 一般 / 难点 / 特别复杂) has before it is overdue and escalated.
+TICKET_DEADLINE_DAYS = {
+    "ordinary": int(os.environ.get("TICKET_DAYS_ORDINARY", "5")),
+    "difficult": int(os.environ.get("TICKET_DAYS_DIFFICULT", "15")),
+    "complex": int(os.environ.get("TICKET_DAYS_COMPLEX", "30")),
+}
+# Public ticket pages (no login): submissions and status look-ups allowed per client address per hour.
+TICKET_PUBLIC_SUBMISSIONS_PER_HOUR = int(os.environ.get("TICKET_PUBLIC_SUBMISSIONS_PER_HOUR", "5"))
+TICKET_PUBLIC_LOOKUPS_PER_HOUR = int(os.environ.get("TICKET_PUBLIC_LOOKUPS_PER_HOUR", "60"))
 
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    """诉求工单: every request that needs an answer, tracked to its close with deadlines and escalation."""
+
+    name = "niangjia.tickets"
+    label = "tickets"
+    verbose_name = "诉求工单"
+
+    def ready(self) -> None:
+        from niangjia.core.audit import register_actions
+
+        register_actions(
+            {
+                "tickets.ticket.create": "登记诉求",
+                "tickets.ticket.transition": "办理诉求",
+                "tickets.ticket.transfer": "转办诉求",
+                "tickets.ticket.escalate": "诉求超期上提",
+                "tickets.ticket.rate": "诉求满意度评价",
+            }
+        )

@@ -1,0 +1,136 @@
+"""Tickets (诉求工单) and their timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from niangjia.core.scoping import ScopeSpec
+from niangjia.tickets.choices import Channel, EventKind, Kind, NeedCategory, Status, TicketClass
+
+
+class Ticket(models.Model):
+    """One request that needs an answer, from intake to close.
+
+    The requester's tracking code is shown once and stored only as its SHA-256 (`code_hash`).
+    `escalate_after` is when the handling organization's time runs out: the deadline at first,
+    a fresh period after each escalation, so a ticket moves up one level per period at most.
+    """
+
+    code_hash = models.CharField("查询码摘要", max_length=64, unique=True, editable=False)
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices)
+    category = models.CharField("需求类别", max_length=16, choices=NeedCategory.choices, blank=True)
+    title = models.CharField("事由", max_length=200)
+    description = models.TextField("详细情况", max_length=2000, blank=True)
+    worker = models.ForeignKey(
+        "registry.Worker", verbose_name="职工", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    anonymous = models.BooleanField("匿名", default=False)
+    org = models.ForeignKey("orgs.UnionOrg", verbose_name="承办组织", on_delete=models.PROTECT, related_name="+")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets_handled",
+    )
+    ticket_class = models.CharField("类别", max_length=16, choices=TicketClass.choices, default=TicketClass.ORDINARY)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField("接收时间")
+    due_at = models.DateTimeField("办理期限")
+    escalate_after = models.DateTimeField("上提时间")
+    escalations = models.PositiveSmallIntegerField("上提次数", default=0)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+    resolution = models.TextField("办理结果", max_length=2000, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        "满意度", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    scope = ScopeSpec(org="org", cadre="handler")
+
+    class Meta:
+        verbose_name = "诉求工单"
+        verbose_name_plural = "诉求工单"
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "escalate_after"], name="ticket_escalation_idx"),
+            models.Index(fields=["org", "status", "due_at"], name="ticket_queue_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="ticket_satisfaction_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"诉求 #{self.pk} {self.title}"
+
+
+class TicketEvent(models.Model):
+    """One line of a ticket's timeline: a transition, transfer, escalation, note or rating."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="诉求", on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField("事项", max_length=16, choices=EventKind.choices)
+    from_status = models.CharField("原状态", max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=16, choices=Status.choices, blank=True)
+    from_org = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="原承办组织", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_org = models.ForeignKey(
+        "orgs.UnionOrg", verbose_name="新承办组织", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # For an escalation: the ticket's escalation count after it, so one level is taken once.
+    level = models.PositiveSmallIntegerField("上提层次", null=True, blank=True)
+    note = models.TextField("说明", max_length=2000, blank=True)
+
+    scope = ScopeSpec(org="ticket__org", cadre="ticket__handler")
+
+    class Meta:
+        verbose_name = "诉求办理记录"
+        verbose_name_plural = "诉求办理记录"
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "level"], condition=Q(kind="escalated"), name="ticket_escalated_once_per_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PublicHit(models.Model):
+    """How many public submissions or look-ups one client address made in one hour (rate limit)."""
+
+    address_hash = models.CharField("地址摘要", max_length=64)
+    bucket = models.CharField("用途", max_length=8)
+    hour = models.DateTimeField("小时")
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "公开页面访问计数"
+        verbose_name_plural = "公开页面访问计数"
+        constraints = [
+            models.UniqueConstraint(fields=["address_hash", "bucket", "hour"], name="publichit_address_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.hour:%Y-%m-%d %H}:00 {self.count}"

@@ -1,0 +1,246 @@
+"""Ticket writes: create, move through the workflow, transfer, escalate, rate. Each one transaction, audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from niangjia.core.audit import audit_record
+from niangjia.core.scoping import Action, require
+from niangjia.orgs.models import StaffUser, UnionOrg
+from niangjia.registry.models import Enterprise, Worker
+from niangjia.tickets.choices import OPEN_STATUSES, EventKind, Kind, Status, TicketClass
+from niangjia.tickets.models import Ticket, TicketEvent
+from niangjia.tickets.workflow import check_move
+
+
+def code_hash(code: str) -> str:
+    """Return the stored digest of a tracking code."""
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def deadline_days(ticket_class: str) -> int:
+    """Return the days a class of ticket has (setting TICKET_DEADLINE_DAYS)."""
+    return int(settings.TICKET_DEADLINE_DAYS[ticket_class])
+
+
+def _event(ticket: Ticket, *, actor: StaffUser | None, kind: str, at: datetime, **fields: Any) -> TicketEvent:
+    event = TicketEvent(ticket=ticket, actor=actor, kind=kind, at=at, **fields)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def ticket_create(
+    *,
+    actor: StaffUser | None,
+    channel: str,
+    kind: str,
+    title: str,
+    org: UnionOrg,
+    description: str = "",
+    category: str = "",
+    ticket_class: str = TicketClass.ORDINARY,
+    worker: Worker | None = None,
+    enterprise: Enterprise | None = None,
+    anonymous: bool = False,
+    handler: StaffUser | None = None,
+    now: datetime | None = None,
+) -> tuple[Ticket, str]:
+    """Register a request; return the ticket and its tracking code (shown once, stored hashed).
+
+    `actor` is None for a worker's own report on the public page.
+    """
+    if actor is not None:
+        require(actor, Action.CHANGE, org)
+        for record in (worker, enterprise):
+            if record is not None:
+                require(actor, Action.VIEW, record)
+    if handler is not None and (handler.org is None or not org.contains(handler.org)):
+        raise ValidationError({"handler": "承办人须是承办组织或其下级组织的工作人员。"})
+    if anonymous and (worker is not None or enterprise is not None):
+        raise ValidationError({"anonymous": "匿名诉求不能关联职工或企业。"})
+    if category and kind != Kind.NEED:
+        raise ValidationError({"category": "只有职工需求才分需求类别。"})
+    now = now or timezone.now()
+    code = secrets.token_urlsafe(12)
+    due = now + timedelta(days=deadline_days(ticket_class))
+    ticket = Ticket(
+        code_hash=code_hash(code),
+        channel=channel,
+        kind=kind,
+        category=category,
+        title=title.strip(),
+        description=description.strip(),
+        worker=worker,
+        enterprise=enterprise,
+        anonymous=anonymous,
+        org=org,
+        handler=handler,
+        ticket_class=ticket_class,
+        received_at=now,
+        due_at=due,
+        escalate_after=due,
+    )
+    ticket.full_clean()
+    with transaction.atomic():
+        ticket.save()
+        _event(ticket, actor=actor, kind=EventKind.CREATED, at=now, to_status=Status.RECEIVED, to_org=org)
+        audit_record(
+            actor=actor,
+            action="tickets.ticket.create",
+            target=ticket,
+            new={"channel": channel, "kind": kind, "org": org.pk, "class": ticket_class},
+            org_path=org.path,
+        )
+    return ticket, code
+
+
+def ticket_transition(
+    *, actor: StaffUser, ticket: Ticket, move: str, note: str = "", now: datetime | None = None
+) -> Ticket:
+    """Make one workflow move (accept, start, resolve, close, reopen); an illegal one changes nothing."""
+    require(actor, Action.CHANGE, ticket)
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        transition = check_move(status=ticket.status, move=move, user=actor, note=note)
+        old = ticket.status
+        ticket.status = transition.target
+        if transition.target == Status.RESOLVED:
+            ticket.resolved_at, ticket.resolution = now, note.strip()
+        elif transition.target == Status.CLOSED:
+            ticket.closed_at = now
+        elif old in (Status.RESOLVED, Status.CLOSED):
+            ticket.resolved_at = ticket.closed_at = None
+        ticket.full_clean()
+        ticket.save()
+        _event(
+            ticket, actor=actor, kind=EventKind.TRANSITION, at=now, from_status=old, to_status=ticket.status, note=note
+        )
+        audit_record(
+            actor=actor,
+            action="tickets.ticket.transition",
+            target=ticket,
+            old={"status": old},
+            new={"status": ticket.status, "move": move},
+            org_path=ticket.org.path,
+        )
+    return ticket
+
+
+def ticket_transfer(
+    *,
+    actor: StaffUser,
+    ticket: Ticket,
+    org: UnionOrg,
+    note: str,
+    handler: StaffUser | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Hand an open ticket to another organization (and optionally a person there), keeping its history."""
+    require(actor, Action.CHANGE, ticket)
+    if not note.strip():
+        raise ValidationError({"note": "转办须说明原因。"})
+    if handler is not None and (handler.org is None or not org.contains(handler.org)):
+        raise ValidationError({"handler": "承办人须是接收组织或其下级组织的工作人员。"})
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("org").get(pk=ticket.pk)
+        if ticket.status not in OPEN_STATUSES:
+            raise ValidationError({"org": "已办结或已结案的诉求不能转办。"})
+        if ticket.org_id == org.pk:
+            raise ValidationError({"org": "诉求已由该组织承办。"})
+        old_org = ticket.org
+        ticket.org, ticket.handler = org, handler
+        ticket.save(update_fields=["org", "handler"])
+        _event(ticket, actor=actor, kind=EventKind.TRANSFER, at=now, from_org=old_org, to_org=org, note=note.strip())
+        audit_record(
+            actor=actor,
+            action="tickets.ticket.transfer",
+            target=ticket,
+            old={"org": old_org.pk},
+            new={"org": org.pk, "handler": handler.pk if handler else None},
+            org_path=old_org.path,
+        )
+    return ticket
+
+
+def ticket_rate(*, actor: StaffUser | None, ticket: Ticket, satisfaction: int, note: str = "") -> Ticket:
+    """Record the requester's 1–5 satisfaction with a closed ticket, once (by staff on the follow-up call, or by the requester)."""
+    if actor is not None:
+        require(actor, Action.CHANGE, ticket)
+    if not 1 <= satisfaction <= 5:
+        raise ValidationError({"satisfaction": "满意度应为 1 至 5 分。"})
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("org").get(pk=ticket.pk)
+        if ticket.status != Status.CLOSED:
+            raise ValidationError({"satisfaction": "诉求结案后才能评价满意度。"})
+        if ticket.satisfaction is not None:
+            raise ValidationError({"satisfaction": "该诉求已评价过满意度。"})
+        ticket.satisfaction = satisfaction
+        ticket.save(update_fields=["satisfaction"])
+        _event(
+            ticket, actor=actor, kind=EventKind.RATED, at=now, note=f"满意度 {satisfaction} 分。{note.strip()}".strip()
+        )
+        audit_record(
+            actor=actor,
+            action="tickets.ticket.rate",
+            target=ticket,
+            new={"satisfaction": satisfaction},
+            org_path=ticket.org.path,
+        )
+    return ticket
+
+
+def ticket_escalate(*, ticket_id: int, now: datetime) -> bool:
+    """Move one overdue open ticket's handling to the organization above, once per period; return whether it moved."""
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("org__parent").filter(pk=ticket_id).first()
+        if ticket is None or ticket.status not in OPEN_STATUSES or ticket.escalate_after > now:
+            return False
+        parent = ticket.org.parent
+        if parent is None:
+            return False
+        old_org = ticket.org
+        ticket.org, ticket.handler = parent, None
+        ticket.escalations += 1
+        ticket.escalate_after = now + timedelta(days=deadline_days(ticket.ticket_class))
+        ticket.save(update_fields=["org", "handler", "escalations", "escalate_after"])
+        _event(
+            ticket,
+            actor=None,
+            kind=EventKind.ESCALATED,
+            at=now,
+            from_org=old_org,
+            to_org=parent,
+            level=ticket.escalations,
+            note=f"超过办理期限，上提至{parent.name}。",
+        )
+        audit_record(
+            actor=None,
+            action="tickets.ticket.escalate",
+            target=ticket,
+            old={"org": old_org.pk},
+            new={"org": parent.pk, "level": ticket.escalations},
+            org_path=old_org.path,
+        )
+    return True
+
+
+def tickets_escalate_overdue(*, now: datetime, limit: int = 1000) -> int:
+    """Escalate every overdue open ticket whose organization has a parent; return how many moved."""
+    ids = list(
+        Ticket.objects.filter(status__in=OPEN_STATUSES, escalate_after__lte=now, org__parent__isnull=False)
+        .order_by("escalate_after", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(ticket_escalate(ticket_id=pk, now=now) for pk in ids)
