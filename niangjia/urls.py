@@ -9,6 +9,7 @@ urlpatterns = [
     path("orgs/", include("niangjia.orgs.urls")),
     path("registry/", include("niangjia.registry.urls")),
     path("screening/", include("niangjia.screening.urls")),
+    path("", include("niangjia.tickets.urls")),
     path("", include("niangjia.web.urls")),
 ]
 

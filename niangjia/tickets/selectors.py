@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from niangjia.core.scoping import Action, restrict
-from niangjia.orgs.models import StaffUser
+from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.tickets.choices import OPEN_STATUSES, EventKind
 from niangjia.tickets.models import Ticket, TicketEvent
 from niangjia.tickets.services import code_hash
@@ -76,3 +76,19 @@ def ticket_public_status(*, code: str) -> dict[str, Any] | None:
         "rated": ticket.satisfaction is not None,
         "steps": [(at, EventKind(kind).label, to_status) for at, kind, to_status in steps],
     }
+
+
+def org_get(*, user: Any, pk: int, action: Action = Action.VIEW) -> UnionOrg:
+    """A union organization the user may `action` (a ticket's handling org); Http404 otherwise."""
+    org = restrict(UnionOrg.objects.all(), user, action).filter(pk=pk).first()
+    if org is None:
+        raise Http404("记录不存在或不在您的管辖范围内。")
+    return org
+
+
+def handler_get(*, user: Any, pk: int) -> StaffUser:
+    """An active staff user in the user's scope, to handle a ticket; Http404 otherwise."""
+    found = restrict(StaffUser.objects.filter(is_active=True), user, Action.VIEW).filter(pk=pk).first()
+    if found is None:
+        raise Http404("记录不存在或不在您的管辖范围内。")
+    return found

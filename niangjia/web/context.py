@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("企业"), reverse("registry:enterprise_list")))
     items.append((_("职工"), reverse("registry:worker_list")))
     items.append((_("政策找人"), reverse("screening:worklist")))
+    items.append((_("诉求"), reverse("tickets:queue")))
     if allows(user, Action.CHANGE):
         items.append((_("调动申请"), reverse("registry:transfers")))
     items.append((_("组织"), reverse("web:org_list")))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from niangjia.tickets import views
+
+app_name = "tickets"
+
+# Mounted at the site root: staff pages under tickets/, the public (no login) pages under t/.
+urlpatterns = [
+    path("tickets/", views.queue_view, name="queue"),
+    path("tickets/new/", views.create_view, name="create"),
+    path("tickets/<int:pk>/", views.detail_view, name="detail"),
+    path("tickets/<int:pk>/move/", views.move_view, name="move"),
+    path("tickets/<int:pk>/transfer/", views.transfer_view, name="transfer"),
+    path("t/new/", views.public_new_view, name="public_new"),
+    path("t/<str:code>/", views.public_status_view, name="public_status"),
+]
