@@ -25,6 +25,7 @@ from niangjia.registry.api import router as registry_router
 from niangjia.registry.api_transfers import router as transfers_router
 from niangjia.registry.services.workers import WorkerRegisteredElsewhere
 from niangjia.screening.api import router as screening_router
+from niangjia.tickets.api import router as tickets_router
 
 
 class BearerToken(HttpBearer):
@@ -115,3 +116,4 @@ api.add_router("/orgs", orgs_router, tags=["组织"])
 api.add_router("/registry", registry_router, tags=["名册"])
 api.add_router("/registry/transfers", transfers_router, tags=["名册"])
 api.add_router("/screening", screening_router, tags=["政策找人"])
+api.add_router("/tickets", tickets_router, tags=["诉求工单"])

@@ -1,0 +1,63 @@
+"""Tickets API: scoped list and detail, create with its code once, moves refused in Chinese."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from niangjia.tickets.choices import Status
+from niangjia.tickets.models import Ticket
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post(client: Client, url: str, body: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    return response.status_code, response.json()
+
+
+@pytest.mark.django_db
+def test_create_list_detail_and_move(tree, registry) -> None:  # type: ignore[no-untyped-def]
+    staff = _client(tree.yanliang_staff)
+    body = {
+        "channel": "phone_12351",
+        "kind": "women_consultation",
+        "title": "产假工资咨询",
+        "org_id": tree.yanliang_street.pk,
+        "handler_id": tree.yanliang_cadre.pk,
+        "worker_id": registry.yl_worker.pk,
+    }
+    status, created = _post(staff, "/api/tickets", body)
+    assert status == 201 and len(created["tracking_code"]) >= 16 and created["status"] == "received"
+    pk = created["id"]
+    assert [t["id"] for t in staff.get("/api/tickets").json()] == [pk]
+    assert staff.get(f"/api/tickets/{pk}").json()["events"][0]["kind"] == "created"
+    assert "tracking_code" not in staff.get(f"/api/tickets/{pk}").json()
+    cadre = _client(tree.yanliang_cadre)
+    status, moved = _post(cadre, f"/api/tickets/{pk}/transition", {"move": "accept"})
+    assert status == 200 and moved["status"] == "accepted" and len(moved["events"]) == 2
+    status, refused = _post(cadre, f"/api/tickets/{pk}/transition", {"move": "close"})
+    assert status == 422 and "不能“回访结案”" in refused["error"]["message"]
+    assert Ticket.objects.get().status == Status.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_out_of_scope_is_not_found_and_a_leader_cannot_write(tree, registry) -> None:  # type: ignore[no-untyped-def]
+    body = {"channel": "window", "kind": "need", "title": "求职登记", "org_id": tree.yanliang_street.pk}
+    _, created = _post(_client(tree.yanliang_staff), "/api/tickets", body)
+    pk = created["id"]
+    yanta = _client(tree.yanta_staff)
+    assert yanta.get(f"/api/tickets/{pk}").status_code == 404
+    assert yanta.get("/api/tickets").json() == []
+    assert _post(yanta, f"/api/tickets/{pk}/transition", {"move": "accept"})[0] == 404
+    assert _post(yanta, "/api/tickets", body)[0] == 404
+    assert _post(yanta, "/api/tickets", {**body, "org_id": tree.yanta.pk, "worker_id": registry.yl_worker.pk})[0] == 404
+    leader = _client(tree.yanliang_leader)
+    assert _post(leader, f"/api/tickets/{pk}/transition", {"move": "accept"})[0] == 403
+    assert Ticket.objects.get().status == Status.RECEIVED and Ticket.objects.count() == 1
