@@ -41,9 +41,10 @@ class Command(BaseCommand):
         # Later parts add their demo data here (a module in niangjia/demo/), in dependency order.
         from niangjia.demo.registry import registry_seed
         from niangjia.demo.screening import screening_seed
+        from niangjia.demo.tickets import tickets_seed
         from niangjia.demo.transfers import transfers_seed
 
-        return [registry_seed, transfers_seed, screening_seed]
+        return [registry_seed, transfers_seed, tickets_seed, screening_seed]
 
     def _print_logins(self, logins: list[tuple[str, str, str]] | None) -> None:
         from niangjia.orgs.models import StaffUser
