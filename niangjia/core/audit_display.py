@@ -48,6 +48,8 @@ EXTRA_LABELS = {
     "updated": "更新",
     "unchanged": "未变",
     "error_rows": "出错行",
+    "move": "办理",
+    "level": "上提次数",
 }
 VALUE_LABELS = {"id_number": "身份证号", "phone": "手机号", "address": "住址", "bank_account": "银行卡号"}
 

@@ -18,7 +18,7 @@ from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise, Worker
 from niangjia.tickets.choices import OPEN_STATUSES, EventKind, Kind, Status, TicketClass
 from niangjia.tickets.models import Ticket, TicketEvent
-from niangjia.tickets.workflow import check_move
+from niangjia.tickets.workflow import MOVE_LABELS, check_move
 
 
 def code_hash(code: str) -> str:
@@ -97,7 +97,7 @@ def ticket_create(
             actor=actor,
             action="tickets.ticket.create",
             target=ticket,
-            new={"channel": channel, "kind": kind, "org": org.pk, "class": ticket_class},
+            new={"channel": channel, "kind": kind, "org": org.pk, "ticket_class": ticket_class},
             org_path=org.path,
         )
     return ticket, code
@@ -130,7 +130,7 @@ def ticket_transition(
             action="tickets.ticket.transition",
             target=ticket,
             old={"status": old},
-            new={"status": ticket.status, "move": move},
+            new={"status": ticket.status, "move": MOVE_LABELS.get(move, move)},
             org_path=ticket.org.path,
         )
     return ticket

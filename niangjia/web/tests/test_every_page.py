@@ -22,6 +22,7 @@ from niangjia.core import roles
 from niangjia.demo.orgs import tree_seed
 from niangjia.demo.registry import registry_seed
 from niangjia.demo.screening import screening_seed
+from niangjia.demo.tickets import tickets_seed
 from niangjia.demo.transfers import transfers_seed
 from niangjia.orgs import choices as org_choices
 from niangjia.orgs.models import StaffUser
@@ -114,6 +115,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, St
         tree = tree_seed(seed=11)
         registry_seed(tree=tree, seed=11, workers=1500, stdout=out, today=date(2026, 11, 29))
         transfers_seed(tree=tree, seed=11, stdout=out)
+        tickets_seed(tree=tree, seed=11, stdout=out)
         screening_seed(stdout=out)
         cadre = StaffUser.objects.filter(role="cadre", org__path__startswith=tree.districts["610114"].path)
         cadre = cadre.filter(enterprise_assignments__isnull=False).order_by("username").first()
