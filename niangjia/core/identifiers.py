@@ -57,6 +57,10 @@ _EXCEL_MESSAGE = (
     "末尾的数字已经丢失，无法还原。"
     "请把该列设置为“文本”格式后重新录入完整号码。"
 )
+ID_CHECKSUM_MESSAGE = "身份证号码校验不通过，号码中可能有数字录错或前后颠倒。请对照身份证逐位核对全部 18 位号码。"
+USCC_CHECKSUM_MESSAGE = (
+    "统一社会信用代码校验不通过，代码中可能有字符录错或前后颠倒。请对照营业执照逐位核对全部 18 位代码。"
+)
 _EXCEL_PRECISION_MESSAGE = (
     "身份证号码末三位为 000 且校验不通过，"
     "很可能是被 Excel 当作数字保存后丢失了末尾数字。"
@@ -113,11 +117,8 @@ def _validated_id(value: str, today: date) -> str:
     if full[17] != expected:
         if full.endswith("000"):
             raise ValidationError(_EXCEL_PRECISION_MESSAGE, code="id_excel_damaged")
-        raise ValidationError(
-            "身份证号码校验码应为 %(expected)s，实际为 %(actual)s",
-            code="id_checksum",
-            params={"expected": expected, "actual": full[17]},
-        )
+        # Never name the "right" last character: it would invite changing it until a wrong number passes.
+        raise ValidationError(ID_CHECKSUM_MESSAGE, code="id_checksum")
     return full
 
 
@@ -250,11 +251,7 @@ def validate_uscc(value: str) -> str:
             raise ValidationError(message, code="uscc_char", params={"position": position, "char": char})
     expected = uscc_check_char(cleaned[:17])
     if cleaned[17] != expected:
-        raise ValidationError(
-            "统一社会信用代码校验码应为 %(expected)s，实际为 %(actual)s",
-            code="uscc_checksum",
-            params={"expected": expected, "actual": cleaned[17]},
-        )
+        raise ValidationError(USCC_CHECKSUM_MESSAGE, code="uscc_checksum")
     return cleaned
 
 

@@ -9,9 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from niangjia.core.identifiers import (
+    ID_CHECKSUM_MESSAGE,
     PROVINCE_CODES,
     RESIDENCE_PERMIT_PROVINCES,
     USCC_CHARSET,
+    USCC_CHECKSUM_MESSAGE,
     Sex,
     id_check_char,
     id_number_birth_date,
@@ -96,7 +98,7 @@ def test_birth_date_and_sex() -> None:
         ("11010519491231A02X", "id_char", "身份证号码第 15 位“A”不是数字"),
         ("11010519491231002Y", "id_char", "身份证号码第 18 位“Y”不合法，只能是数字或 X"),
         ("11010549123100X", "id_char", "身份证号码第 15 位“X”不是数字"),
-        ("110105194912310023", "id_checksum", "身份证号码校验码应为 X，实际为 3"),
+        ("110105194912310023", "id_checksum", ID_CHECKSUM_MESSAGE),
         ("00010519491231002X", "id_area", "身份证号码前两位“00”不是有效的省级行政区划代码"),
         ("71010519491231002X", "id_area", "身份证号码前两位“71”不是有效的省级行政区划代码"),
         ("81010519491231002X", "id_area", "港澳台居民居住证号码前六位应为 810000，实际为 810105"),
@@ -226,7 +228,7 @@ def test_uscc_is_normalised() -> None:
         ("91350100M000100Y4", "uscc_length", "统一社会信用代码应为 18 位，实际为 17 位"),
         ("91350100M000100I43", "uscc_char", "统一社会信用代码第 16 位“I”不合法（代码中不使用字母 I、O、S、V、Z）"),
         ("91350100M00-100Y43", "uscc_char", "统一社会信用代码第 12 位“-”不合法"),
-        ("91350100M000100Y44", "uscc_checksum", "统一社会信用代码校验码应为 3，实际为 4"),
+        ("91350100M000100Y44", "uscc_checksum", USCC_CHECKSUM_MESSAGE),
         (
             "9.13501E+17",
             "uscc_excel_damaged",
@@ -326,3 +328,25 @@ def test_masks() -> None:
     assert mask_text("6222021234567890123", keep=4, suffix=4) == "6222****0123"
     assert mask_text("张三") == "**"
     assert mask_text("") == ""
+
+
+@pytest.mark.parametrize("last", "0123456789")
+def test_a_wrong_check_digit_says_to_check_the_card_and_never_names_the_right_one(last: str) -> None:
+    """Naming the "correct" last digit invites changing it so that a wrongly typed number passes."""
+    body = "11010519491231002"
+    if last == id_check_char(body):
+        return
+    with pytest.raises(ValidationError) as caught:
+        validate_id_number(body + last)
+    (message,) = caught.value.messages
+    assert message == "身份证号码校验不通过，号码中可能有数字录错或前后颠倒。请对照身份证逐位核对全部 18 位号码。"
+    assert "应为" not in message and caught.value.error_list[0].params is None
+
+
+def test_a_wrong_uscc_check_character_says_to_check_the_licence() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_uscc("91350100M000100Y44")
+    assert caught.value.messages == [
+        "统一社会信用代码校验不通过，代码中可能有字符录错或前后颠倒。请对照营业执照逐位核对全部 18 位代码。"
+    ]
+    assert caught.value.messages[0] == USCC_CHECKSUM_MESSAGE and "3" not in caught.value.messages[0]

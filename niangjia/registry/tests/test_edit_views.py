@@ -33,7 +33,7 @@ def test_register_reports_bad_id_on_the_field(client, tree, registry):
         f"/registry/enterprises/{registry.yl_enterprise.pk}/register/",
         {"name": "李娜", "id_number": bad, "form": "standard"},
     ).content.decode()
-    assert "校验码应为" in page
+    assert "校验不通过" in page
     assert not Worker.objects.filter(name="李娜").exists()
 
 

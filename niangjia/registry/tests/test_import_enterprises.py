@@ -78,7 +78,7 @@ def test_enterprise_messages(tmp_path: Path, tree: Tree) -> None:
 
     reasons = {(e.row, e.column): e.reason for e in result.errors}
     assert reasons[(2, "行业门类")] == "“Z”不是国民经济行业门类，请填写门类字母（A 到 T）或名称，如 C 或 制造业。"
-    assert reasons[(3, "统一社会信用代码")].startswith("统一社会信用代码校验码应为 ")
+    assert reasons[(3, "统一社会信用代码")].startswith("统一社会信用代码校验不通过")
     assert reasons[(4, "所在区划")] == "区划代码“999999”不存在，请填写 6 位或 9 位行政区划代码，如 610113001。"
     assert len(reasons) == 3
 

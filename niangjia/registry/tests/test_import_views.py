@@ -46,7 +46,7 @@ def test_upload_preview_confirm_result(staff: Client, tmp_path: Path) -> None:
     preview_url = response["Location"]
 
     page = staff.get(preview_url).content.decode()
-    assert "有错误的行" in page and "身份证号码校验码应为" in page and ">3</td>" in page
+    assert "有错误的行" in page and "身份证号码校验不通过" in page and ">3</td>" in page
     assert re.search(r'id="confirm"[^>]*disabled', page)
     assert not Worker.objects.exists()
 

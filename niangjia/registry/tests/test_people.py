@@ -50,7 +50,7 @@ def test_identifiers_are_stored_encrypted_masked_and_hashed(registry):
 
 def test_bad_id_is_refused_with_chinese_message(tree, registry):
     bad = YL_ID[:-1] + ("0" if YL_ID[-1] != "0" else "1")
-    with pytest.raises(ValidationError, match="校验码应为"):
+    with pytest.raises(ValidationError, match="校验不通过"):
         worker_register(actor=None, data=WorkerData(name="某人", id_number=bad, enterprise=registry.yl_enterprise))
 
 
