@@ -7,6 +7,7 @@ from typing import IO
 import xlsxwriter
 
 from niangjia.core.roles import Role
+from niangjia.core.tabular.report import errors_write as errors_write_xlsx
 from niangjia.orgs.importing import COLUMNS, StaffImportResult
 
 TEMPLATE_FILENAME = "工作人员导入模板.xlsx"
@@ -39,22 +40,7 @@ def template_write(stream: IO[bytes]) -> None:
 
 def errors_write(result: StaffImportResult, stream: IO[bytes]) -> None:
     """Write the counts and every kept row error (row, column, value, reason with the fix)."""
-    workbook = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_numbers": False})
-    sheet = workbook.add_worksheet("错误清单")
-    bold = workbook.add_format({"bold": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 2, 18)
-    sheet.set_column(3, 3, 70, wrap)
-    sheet.write(0, 0, result.summary(), bold)
-    sheet.write_row(2, 0, ["行号", "列", "内容", "错误原因及修改方法"], bold)
-    for number, error in enumerate(result.errors, start=3):
-        sheet.write_number(number, 0, error.row)
-        sheet.write_string(number, 1, error.column)
-        sheet.write_string(number, 2, error.value)
-        sheet.write_string(number, 3, error.reason)
-    sheet.freeze_panes(3, 0)
-    workbook.close()
+    errors_write_xlsx(result.errors, stream, summary=result.summary(), error_count=result.error_count)
 
 
 def passwords_write(result: StaffImportResult, stream: IO[bytes]) -> None:

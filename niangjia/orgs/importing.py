@@ -2,20 +2,16 @@
 
     result = staff_import(path=path, actor=user, dry_run=True)
 
-The file is read by the registry's bounded reader (`read_rows`) and its cell parsers, and
-reported in the same shape (row, column, value, Chinese reason with the fix). All or
-nothing by default; `good_rows_only` takes the good rows and reports the rest. The
-accounts are created by `staff_bulk_onboard`, each with a one-time password the user
+The file is read by core's bounded reader (`core.tabular`: `read_rows`, header matching, the
+cell parsers), and reported in the same shape as the registry's rosters (row, column, value,
+Chinese reason with the fix, in file order). All or nothing by default; `good_rows_only` takes
+the good rows and reports the rest. The accounts are created by `staff_bulk_onboard`, each with a one-time password the user
 replaces at first login; the passwords are in the result only, never stored or audited.
-
-The generic reading lives in `registry.importing` for now (orgs is below registry in the
-parts' order: this module is the one place orgs reaches up, until that reading moves to core).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import count
 from pathlib import Path
@@ -27,16 +23,15 @@ from niangjia.core.identifiers import normalize_phone
 from niangjia.core.pinyin import name_pinyin
 from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, restrict
+from niangjia.core.tabular import cells
+from niangjia.core.tabular.columns import PHONE_ALIASES, Column
+from niangjia.core.tabular.errors import ImportFileError, RowError, error_keep, errors_in_order
+from niangjia.core.tabular.reading import read_rows
+from niangjia.core.tabular.rows import Row, find_header, parse_rows
 from niangjia.orgs.granting import GRANTABLE, ROLE_LEVELS, check_level, grantable_roles, role_label
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.orgs.services.staff import USERNAME_MESSAGE, USERNAME_RE, StaffDraft, staff_bulk_onboard
-from niangjia.registry.importing import ImportFileError, RowError, cells
-from niangjia.registry.importing.columns import PHONE_ALIASES, Column, header_index, match_header
-from niangjia.registry.importing.reading import read_rows
-from niangjia.registry.importing.rows import Header, Row, parse_rows
 
-HEADER_SEARCH_ROWS = 30
-MAX_KEPT_ERRORS = 10_000
 ROLE_SYNONYMS = {
     "干部": Role.CADRE,
     "工会干部": Role.CADRE,
@@ -89,8 +84,7 @@ class StaffImportResult:
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
-        if len(self.errors) < MAX_KEPT_ERRORS:
-            self.errors.append(error)
+        error_keep(self.errors, error)
 
     def summary(self) -> str:
         """One Chinese sentence of counts."""
@@ -130,7 +124,7 @@ def staff_import(
     """
     result = StaffImportResult()
     rows = read_rows(Path(path), limit=max_bytes)
-    header = _find_header(rows)
+    header = find_header(rows, COLUMNS, advice="请下载工作人员导入模板对照列名。")
     result.ignored_headers = header.ignored
     checker = _Checker(actor, header.titles)
     drafts: list[tuple[int, StaffDraft]] = []
@@ -143,6 +137,7 @@ def staff_import(
             result.error_rows += 1
         elif draft is not None:
             drafts.append((row.number, draft))
+    errors_in_order(result.errors)
     if not drafts and not result.rows:
         raise ImportFileError("文件中没有数据行：表头下面全是空行。请填写后再导入。")
     result.new = len(drafts)
@@ -157,45 +152,6 @@ def staff_import(
              passwords.get(draft.username, ""))
         )  # fmt: skip
     return result
-
-
-def _find_header(rows: Iterator[tuple[int, list[Any]]]) -> Header:
-    """Consume rows up to the header (the first with two known column names) and return it."""
-    index = header_index(COLUMNS)
-    for number, row_cells in rows:
-        found = {
-            position: column
-            for position, cell in enumerate(row_cells)
-            if isinstance(cell, str) and (column := match_header(index, cell)) is not None
-        }
-        if len(found) >= 2:
-            return _header(row_cells, found)
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise ImportFileError(
-        f"没有找到表头：前 {HEADER_SEARCH_ROWS} 行中没有一行包含至少两个可识别的列名（如 姓名、所属组织、手机号）。"
-        "请下载工作人员导入模板对照列名。"
-    )
-
-
-def _header(row_cells: list[Any], found: dict[int, Column]) -> Header:
-    header = Header(positions={}, titles={})
-    for position, column in found.items():
-        title = cells.as_text(row_cells[position])
-        if column.key in header.positions:
-            raise ImportFileError(
-                f"列“{title}”和列“{header.titles[column.key]}”是同一项内容（{column.header}），请删除其中一列。"
-            )
-        header.positions[column.key], header.titles[column.key] = position, title
-    header.ignored = [
-        cells.as_text(cell)
-        for position, cell in enumerate(row_cells)
-        if not cells.is_blank(cell) and position not in found
-    ]
-    missing = [column.header for column in COLUMNS if column.required and column.key not in header.positions]
-    if missing:
-        raise ImportFileError(f"缺少必填列：{'、'.join(missing)}。请下载工作人员导入模板对照列名。")
-    return header
 
 
 class _Checker:

@@ -1,7 +1,7 @@
 """Turning one spreadsheet cell into a Python value, or a Chinese reason why not.
 
 Cells arrive as python-calamine gives them (str, float, int, bool, date, datetime)
-or as CSV text. Every parser folds full-width characters and stray spaces first,
+or as CSV text (reading.py). Every parser folds full-width characters and stray spaces first,
 and raises `CellError` with a message that tells the user how to fix the cell.
 """
 
@@ -29,8 +29,11 @@ _TEXT_DATE_RES = [
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 ]
-TRUE_WORDS = frozenset({"是", "有", "y", "yes", "true", "1", "√", "✓", "对"})
-FALSE_WORDS = frozenset({"否", "无", "没有", "n", "no", "false", "0", "×", "✗", "不是"})
+# What people tick or type in a yes/no column (compared lower-cased, after NFKC folding).
+TRUE_WORDS = frozenset({"是", "有", "对", "是的", "已", "y", "yes", "t", "true", "1", "√", "✓", "✔", "☑"})
+FALSE_WORDS = frozenset(
+    {"否", "无", "没有", "不是", "不", "非", "未", "n", "no", "f", "false", "0", "×", "✗", "✘", "☒", "x"}
+)
 
 
 class CellError(ValueError):
@@ -135,7 +138,7 @@ def _from_serial(serial: float) -> date:
 
 
 def boolean(value: Any) -> bool:
-    """是/否 (also Y/N, 1/0, TRUE/FALSE, √/×, 有/无)."""
+    """是/否 (also Y/N, 1/0, TRUE/FALSE, √/× and x, 有/无, 已/未)."""
     if isinstance(value, bool):
         return value
     word = as_text(value).lower()

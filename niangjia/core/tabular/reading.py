@@ -17,9 +17,9 @@ from typing import Any
 
 from django.conf import settings
 
-from niangjia.registry.importing.limits import ReadLimits, bounds_text, read_limits
-from niangjia.registry.importing.result import ImportFileError
-from niangjia.registry.importing.sandbox import excel_rows
+from niangjia.core.tabular.errors import ImportFileError
+from niangjia.core.tabular.limits import ReadLimits, bounds_text, read_limits
+from niangjia.core.tabular.sandbox import excel_rows
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

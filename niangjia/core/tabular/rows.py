@@ -15,9 +15,9 @@ from typing import Any
 
 from django.db import reset_queries
 
-from niangjia.registry.importing.cells import CellError, as_text, is_blank
-from niangjia.registry.importing.columns import KIND_LABELS, Column, header_index, match_header
-from niangjia.registry.importing.result import ImportFileError, RowError
+from niangjia.core.tabular.cells import CellError, as_text, is_blank
+from niangjia.core.tabular.columns import Column, header_index, match_header
+from niangjia.core.tabular.errors import NO_POSITION, ImportFileError, RowError
 
 HEADER_SEARCH_ROWS = 30
 
@@ -34,16 +34,30 @@ class Header:
 
 @dataclass
 class Row:
-    """One data row: its Excel row number, parsed values (None = blank) and errors."""
+    """One data row: its Excel row number, parsed values (None = blank) and errors.
+
+    One wrong cell gives one error: a second reason for a column already in error is dropped
+    (a bad employer code is not also "fill in the employer").
+    """
 
     number: int
     values: dict[str, Any]
     raw: dict[str, str]
     errors: list[RowError]
+    positions: dict[str, int] = field(default_factory=dict)
 
     def error(self, key: str, reason: str, title: str | None = None) -> None:
-        """Add an error for column `key` (its title is filled in by `parse_rows`)."""
-        self.errors.append(RowError(self.number, title or key, self.raw.get(key, ""), reason))
+        """Add an error for column `key` (its title is filled in by `parse_rows`), unless it has one."""
+        column = title or key
+        if any(error.column == column for error in self.errors):
+            return
+        position = self.positions.get(key, NO_POSITION)
+        self.errors.append(RowError(self.number, column, self.raw.get(key, ""), reason, position))
+
+    def has_error(self, *keys: str) -> bool:
+        """Whether any of the columns `keys` (as placed in the file) already has an error."""
+        places = {self.positions[key] for key in keys if key in self.positions}
+        return any(error.position in places for error in self.errors)
 
 
 def _recognised(index: dict[str, Column], cells: list[Any]) -> dict[int, Column]:
@@ -54,8 +68,13 @@ def _recognised(index: dict[str, Column], cells: list[Any]) -> dict[int, Column]
     return found
 
 
-def find_header(rows: Iterator[tuple[int, list[Any]]], kind: str, columns: tuple[Column, ...]) -> Header:
-    """Consume rows up to and including the header; return the header found."""
+def find_header(
+    rows: Iterator[tuple[int, list[Any]]], columns: tuple[Column, ...], *, advice: str = "请下载模板对照列名。"
+) -> Header:
+    """Consume rows up to and including the header; return the header found.
+
+    `advice` ends the refusal of a file without one ("请确认导入类型是“职工”，或下载模板对照列名。").
+    """
     index = header_index(columns)
     for number, cells in rows:
         found = _recognised(index, cells)
@@ -65,9 +84,20 @@ def find_header(rows: Iterator[tuple[int, list[Any]]], kind: str, columns: tuple
             break
     examples = "、".join(column.header for column in columns[:3])
     raise ImportFileError(
-        f"没有找到表头：前 {HEADER_SEARCH_ROWS} 行中没有一行包含至少两个可识别的列名（如 {examples}）。"
-        f"请确认导入类型是“{KIND_LABELS[kind]}”，或下载模板对照列名。"
+        f"没有找到表头：前 {HEADER_SEARCH_ROWS} 行中没有一行包含至少两个可识别的列名（如 {examples}）。{advice}"
     )
+
+
+def ignored_text(ignored: list[str]) -> str:
+    """The sentence listing the columns not recognised, as the command line and the web preview show it."""
+    return f"以下列未识别，已忽略：{'、'.join(ignored)}" if ignored else ""
+
+
+def missing_columns_error(missing: list[Column], ignored: list[str], what: str = "必填列") -> ImportFileError:
+    """The refusal of a file without a column it needs, naming the columns it has that were not recognised."""
+    names = "；".join(f"“{c.header}”（也可写作：{'、'.join(c.aliases[:4]) or '无'}）" for c in missing)
+    unknown = f"文件中这些列未能识别：{'、'.join(ignored)}。如其中有该列，请把列名改为上面的写法。" if ignored else ""
+    return ImportFileError(f"缺少{what}：{names}。{unknown}请下载模板对照列名。")
 
 
 def _build_header(
@@ -95,8 +125,7 @@ def _build_header(
     ]
     missing = [column for column in columns if column.required and column.key not in header.positions]
     if missing:
-        names = "；".join(f"“{c.header}”（也可写作：{'、'.join(c.aliases[:4]) or '无'}）" for c in missing)
-        raise ImportFileError(f"缺少必填列：{names}。请下载模板对照列名。")
+        raise missing_columns_error(missing, header.ignored)
     header.pending = pending
     return header
 
@@ -119,7 +148,7 @@ def parse_rows(rows: Iterator[tuple[int, list[Any]]], header: Header, columns: t
         picked = {key: cells[pos] if pos < len(cells) else None for key, pos in header.positions.items()}
         if all(is_blank(value) for value in picked.values()):
             continue
-        row = Row(number=number, values={}, raw={}, errors=[])
+        row = Row(number=number, values={}, raw={}, errors=[], positions=header.positions)
         for key, value in picked.items():
             if is_blank(value):
                 row.values[key] = None

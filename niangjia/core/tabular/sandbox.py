@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from niangjia.registry.importing.limits import ReadLimits, bounds_text, count_text
-from niangjia.registry.importing.result import ImportFileError
+from niangjia.core.tabular.errors import ImportFileError
+from niangjia.core.tabular.limits import ReadLimits, bounds_text, count_text
 
 CHILD = Path(__file__).with_name("sandbox_child.py")
 RESAVE = "请用 Excel 打开后另存为 .xlsx 再导入。"

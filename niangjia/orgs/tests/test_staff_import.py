@@ -14,10 +14,10 @@ from python_calamine import CalamineWorkbook
 
 from niangjia.core.models import AuditEntry
 from niangjia.core.roles import Role
+from niangjia.core.tabular.errors import ImportFileError
 from niangjia.orgs.import_files import passwords_write, template_write
 from niangjia.orgs.importing import staff_import
 from niangjia.orgs.models import StaffUser
-from niangjia.registry.importing import ImportFileError
 
 
 def sheet_rows(data: bytes) -> list[list[object]]:
@@ -145,7 +145,7 @@ def test_an_organization_may_be_named_by_its_key(tree, tmp_path):
 def test_files_refused_as_a_whole(tree, tmp_path):
     with pytest.raises(ImportFileError, match="没有找到表头"):
         staff_import(path=write_csv(tmp_path, [["a", "b"]], header=["甲", "乙"]), actor=tree.yanliang_staff)
-    with pytest.raises(ImportFileError, match="缺少必填列：所属组织"):
+    with pytest.raises(ImportFileError, match="缺少必填列：“所属组织”"):
         staff_import(path=write_csv(tmp_path, [["张三", "zs"]], header=["姓名", "用户名"]), actor=tree.yanliang_staff)
     with pytest.raises(ImportFileError, match="没有数据行"):
         staff_import(path=write_csv(tmp_path, [["", "", "", "", ""]]), actor=tree.yanliang_staff)

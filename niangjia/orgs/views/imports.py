@@ -30,13 +30,13 @@ from niangjia.core.audit import audit_record
 from niangjia.core.crypto import decrypt, encrypt
 from niangjia.core.keys import keyring
 from niangjia.core.scoping import Action, require_action
+from niangjia.core.tabular.errors import ImportFileError
+from niangjia.core.tabular.reading import check_size, max_bytes
 from niangjia.orgs.auth import staff_of
 from niangjia.orgs.forms import StaffImportForm
 from niangjia.orgs.import_files import TEMPLATE_FILENAME, errors_write, passwords_write, template_write
 from niangjia.orgs.importing import COLUMNS, StaffImportResult, staff_import
 from niangjia.orgs.models import StaffUser
-from niangjia.registry.importing import ImportFileError
-from niangjia.registry.importing.reading import check_size, max_bytes
 
 SHOWN_ERRORS = 200
 SHOWN_ACCOUNTS = 100

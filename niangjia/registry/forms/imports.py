@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
+from niangjia.core.tabular.reading import check_size
 from niangjia.registry.importing import KIND_LABELS, ImportFileError
-from niangjia.registry.importing.reading import check_size
 
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 

@@ -5,9 +5,10 @@
 See docs/import.md for the columns, accepted header variants and messages.
 """
 
+from niangjia.core.tabular.errors import ImportFileError, RowError
 from niangjia.registry.importing.columns import KIND_LABELS, KINDS
 from niangjia.registry.importing.report import report_write
-from niangjia.registry.importing.result import ImportFileError, ImportResult, RowError
+from niangjia.registry.importing.result import ImportResult
 from niangjia.registry.importing.runner import import_file
 from niangjia.registry.importing.template import template_write
 

@@ -12,9 +12,9 @@ from typing import TypeVar
 from django.db import models
 
 from niangjia.core.scoping import Action, restrict
+from niangjia.core.tabular.cells import CellError, fold
 from niangjia.orgs.choices import OrgLevel
 from niangjia.orgs.models import Area, StaffUser, UnionOrg
-from niangjia.registry.importing.cells import CellError, fold
 
 M = TypeVar("M", bound=models.Model)
 # Organizations that can own enterprises, workers and households by area.

@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from niangjia.core.identifiers import normalize_phone, validate_uscc
+from niangjia.core.tabular.cells import CellError, fold
+from niangjia.core.tabular.rows import Row, chunked, missing_columns_error
 from niangjia.orgs.models import UnionOrg
 from niangjia.registry.choices import Industry
-from niangjia.registry.importing.cells import CellError, fold
+from niangjia.registry.importing.columns import ENTERPRISE_COLUMNS
 from niangjia.registry.importing.result import validation_messages
-from niangjia.registry.importing.rows import Row, chunked
 from niangjia.registry.importing.run import CHUNK_ROWS, ImportRun
 from niangjia.registry.models import Enterprise
 from niangjia.registry.services import EnterpriseData, enterprise_bulk_register
@@ -82,7 +83,9 @@ def _clean(row: Row, run: ImportRun) -> dict[str, Any] | None:
     if not row.errors and not values.get("name"):
         run.reject(row, "name", "企业名称不能为空。")
     if not row.errors:
-        run.first_seen(row, "uscc", f"uscc:{values['uscc']}", "统一社会信用代码")
+        run.first_seen(
+            row, "uscc", f"uscc:{values['uscc']}", "统一社会信用代码", values["name"], named="企业名称", card="营业执照"
+        )
     if row.errors:
         run.settle(row)
         return None
@@ -90,7 +93,16 @@ def _clean(row: Row, run: ImportRun) -> dict[str, Any] | None:
 
 
 def _owner(row: Row, values: dict[str, Any], run: ImportRun) -> UnionOrg | None:
-    """The owning union of a new enterprise (see docs/import.md); reject the row when there is none."""
+    """The owning union of a new enterprise (see docs/import.md); reject the row when there is none.
+
+    A new enterprise in a file without a column it must give refuses the file: every new row would
+    lack it, whatever its cells say (the column is most likely there under a name not recognised).
+    """
+    absent = [c for c in ENTERPRISE_COLUMNS if c.key in REQUIRED_FOR_NEW and c.key not in run.header.positions]
+    if absent:
+        raise missing_columns_error(
+            absent, run.header.ignored, what=f"新登记企业必填的列（第 {row.number} 行是新企业）"
+        )
     for key in REQUIRED_FOR_NEW:
         if values.get(key) is None:
             run.reject(row, key, f"新登记的企业必须填写“{run.title(key)}”。")

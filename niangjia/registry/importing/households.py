@@ -15,11 +15,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from niangjia.core.identifiers import validate_id_number
+from niangjia.core.tabular.cells import CellError
+from niangjia.core.tabular.rows import Row
 from niangjia.registry.choices import Relation
 from niangjia.registry.identity import id_digest
-from niangjia.registry.importing.cells import CellError
 from niangjia.registry.importing.result import validation_messages
-from niangjia.registry.importing.rows import Row
 from niangjia.registry.importing.run import CHUNK_ROWS, ImportRun
 from niangjia.registry.models import Worker
 from niangjia.registry.services import HouseholdData, HouseholdFacts, MemberData, MemberFacts, household_bulk_register
@@ -150,7 +150,7 @@ def _clean(row: Row, run: ImportRun) -> bool:
     elif is_head:
         run.first_seen(row, "relation", f"head:{values['head_id']}", "户主")
     elif member_id:
-        run.first_seen(row, "id_number", f"member:{member_id}", "成员身份证号")
+        run.first_seen(row, "id_number", f"member:{member_id}", "成员身份证号", name=values["name"])
     else:
         run.first_seen(row, "name", f"member:{values['head_id']}:{values['name']}", "成员（同一户主下的同名成员）")
     if row.errors:

@@ -7,22 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-# How many row errors are kept in memory; the count goes on past it.
-MAX_KEPT_ERRORS = 10_000
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (too big, unreadable, no header…)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in one cell: row as Excel numbers it, column header as the file spells it."""
-
-    row: int
-    column: str
-    value: str
-    reason: str
+from niangjia.core.tabular.errors import RowError, error_keep, errors_in_order
 
 
 @dataclass
@@ -46,8 +31,11 @@ class ImportResult:
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
-        if len(self.errors) < MAX_KEPT_ERRORS:
-            self.errors.append(error)
+        error_keep(self.errors, error)
+
+    def finish(self) -> None:
+        """Put the kept errors in file order (rows are reported as they are decided, not as they come)."""
+        errors_in_order(self.errors)
 
     @property
     def good_rows(self) -> int:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from niangjia.core.tabular.errors import ImportFileError
+from niangjia.core.tabular.rows import Header, Row
 from niangjia.registry.importing.context import ImportContext
-from niangjia.registry.importing.result import ImportFileError, ImportResult
-from niangjia.registry.importing.rows import Header, Row
+from niangjia.registry.importing.result import ImportResult
 
 CHUNK_ROWS = 2000
 ELSEWHERE = (
@@ -25,7 +26,7 @@ class ImportRun:
     commit: bool
     good_rows_only: bool
     canonical: dict[str, str] = field(default_factory=dict)
-    seen: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)
     # How many more "registered by another union" answers the importer may get (None: no limit),
     # and the workers already told in this upload's preview.
     disclosures_left: int | None = None
@@ -44,12 +45,25 @@ class ImportRun:
         """Record an error for column `key` of `row`."""
         row.error(key, reason, self.title(key))
 
-    def first_seen(self, row: Row, key: str, identity: str, what: str) -> bool:
-        """Return True the first time `identity` appears in the file; else reject the row naming the first."""
-        first = self.seen.setdefault(identity, row.number)
+    def first_seen(
+        self, row: Row, key: str, identity: str, what: str, name: str = "", *, named: str = "姓名", card: str = "身份证"
+    ) -> bool:
+        """Return True the first time `identity` appears in the file; else reject the row naming the first.
+
+        The same number under two different names is more likely a typing slip in one of them than
+        one record twice, so the message says to check the number against the `card`, not to delete or merge.
+        """
+        first, first_name = self.seen.setdefault(identity, (row.number, name))
         if first == row.number:
             return True
-        self.reject(row, key, f"与第 {first} 行的{what}重复，同一{what}只能出现一次，请删除或合并重复行。")
+        if name and first_name and name != first_name:
+            reason = (
+                f"与第 {first} 行（{first_name}）的{what}相同，但{named}不同，很可能其中一行的{what}录错了。"
+                f"请对照{card}核对这两行的{what}。"
+            )
+        else:
+            reason = f"与第 {first} 行的{what}重复，同一{what}只能出现一次，请删除重复的行。"
+        self.reject(row, key, reason)
         return False
 
     def found_elsewhere(self, row: Row, record: str, key: str = "id_number", reason: str = "") -> None:

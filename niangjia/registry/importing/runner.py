@@ -18,16 +18,17 @@ from django.db import transaction
 
 from niangjia.core.audit import audit_record
 from niangjia.core.disclosure import disclosures_left
+from niangjia.core.tabular.errors import ImportFileError
+from niangjia.core.tabular.reading import read_rows
+from niangjia.core.tabular.rows import Row, find_header, parse_rows
 from niangjia.orgs.models import StaffUser, UnionOrg
-from niangjia.registry.importing.columns import KINDS
+from niangjia.registry.importing.columns import KIND_LABELS, KINDS
 from niangjia.registry.importing.context import ImportContext
 from niangjia.registry.importing.enterprises import import_enterprises
 from niangjia.registry.importing.households import import_households
-from niangjia.registry.importing.reading import read_rows
-from niangjia.registry.importing.result import ImportFileError, ImportResult
-from niangjia.registry.importing.rows import Row, find_header, parse_rows
+from niangjia.registry.importing.result import ImportResult
 from niangjia.registry.importing.run import ImportRun
-from niangjia.registry.importing.workers import import_workers
+from niangjia.registry.importing.workers import check_employer_columns, import_workers
 
 IMPORTERS: dict[str, Callable[[Iterator[Row], ImportRun], None]] = {
     "enterprises": import_enterprises,
@@ -71,8 +72,10 @@ def import_file(
     columns = KINDS[kind]
     result = ImportResult(kind=kind)
     rows = read_rows(Path(path), limit=max_bytes)
-    header = find_header(rows, kind, columns)
+    header = find_header(rows, columns, advice=f"请确认导入类型是“{KIND_LABELS[kind]}”，或下载模板对照列名。")
     result.ignored_headers = header.ignored
+    if kind == "workers":
+        check_employer_columns(header, org)
     run = ImportRun(
         ctx=ImportContext(user=user, org=org), result=result, header=header, commit=not dry_run,
         good_rows_only=good_rows_only, canonical={c.key: c.header for c in columns},
@@ -91,6 +94,7 @@ def import_file(
     except _Rollback:
         pass
     finally:
+        result.finish()
         # Outside the import's transaction: a dry run or a refused file still told the importer.
         _audit_found_elsewhere(user, result.found_elsewhere)
     return result

@@ -7,7 +7,8 @@ from typing import IO, Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from niangjia.registry.importing.columns import KIND_LABELS, KINDS, Column
+from niangjia.core.tabular.columns import Column
+from niangjia.registry.importing.columns import KIND_LABELS, KINDS
 
 TEMPLATE_ROWS = 10_000
 # Columns Excel must keep as text, or long numbers lose their last digits.

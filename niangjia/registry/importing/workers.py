@@ -12,9 +12,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from niangjia.core.identifiers import validate_id_number, validate_uscc
+from niangjia.core.tabular.rows import Header, Row, chunked, missing_columns_error
+from niangjia.orgs.models import UnionOrg
+from niangjia.registry.importing.columns import EMPLOYER_KEYS, WORKER_COLUMNS
 from niangjia.registry.importing.context import ImportContext
 from niangjia.registry.importing.result import validation_messages
-from niangjia.registry.importing.rows import Row, chunked
 from niangjia.registry.importing.run import CHUNK_ROWS, ImportRun
 from niangjia.registry.models import Enterprise, Worker
 from niangjia.registry.services import WorkerData, worker_bulk_register
@@ -25,6 +27,17 @@ DATA_FIELDS = ["name", "id_number", "phone", "sex", "ethnicity", "address", "ban
                "member_since", "is_migrant", "lives_in_city", "post", "form", "start_date", "contract_months"]  # fmt: skip
 # Where WorkerData's error keys point in the file.
 ERROR_COLUMNS = {"birth_date": "id_number", "enterprise": "enterprise_name"}
+
+
+def check_employer_columns(header: Header, org: UnionOrg | None) -> None:
+    """Refuse a file that cannot say where its workers work: no employer column, and no --org to fall back on.
+
+    Without this, a roster whose employer column was spelled in a way not recognised would register
+    every worker under the importer's own union, with no job: a required fact silently left empty.
+    """
+    if org is None and not any(key in header.positions for key in EMPLOYER_KEYS):
+        missing = [column for column in WORKER_COLUMNS if column.key in EMPLOYER_KEYS]
+        raise missing_columns_error(missing, header.ignored, what="工作单位列（以下两列至少要有一列）")
 
 
 def import_workers(rows: Iterator[Row], run: ImportRun) -> None:
@@ -73,7 +86,7 @@ def _first_seen(row: Row, data: WorkerData, run: ImportRun) -> bool:
         number = validate_id_number(data.id_number or "")
     except ValidationError:
         return True
-    return run.first_seen(row, "id_number", f"id:{number}", "身份证号")
+    return run.first_seen(row, "id_number", f"id:{number}", "身份证号", name=data.name)
 
 
 def _report(row: Row, result: RowOutcome[Worker], run: ImportRun) -> None:
@@ -87,6 +100,8 @@ def _report(row: Row, result: RowOutcome[Worker], run: ImportRun) -> None:
     elif result.error is not None:
         for name, message in validation_messages(result.error).items():
             if _code(result.error, name) == OWNER_MISSING:
+                if row.has_error(*EMPLOYER_KEYS):
+                    continue  # the employer cell given is wrong, and said so: one wrong cell, one error
                 message = "请填写工作单位，以确定该职工的负责工会。"
             run.reject(row, ERROR_COLUMNS.get(name, name if name in DATA_FIELDS else "name"), message)
 

@@ -22,8 +22,8 @@ from python_calamine import load_workbook
 
 from niangjia.conftest import Tree
 from niangjia.core.models import AuditEntry
+from niangjia.core.tabular.reading import read_rows
 from niangjia.registry.importing import ImportFileError, import_file
-from niangjia.registry.importing.reading import read_rows
 from niangjia.registry.models import Worker
 from niangjia.registry.tests.fixtures.sheets import person_id
 
@@ -258,7 +258,8 @@ def test_csv_row_with_too_many_fields_is_refused(tmp_path: Path, tree: Tree) -> 
 def test_csv_with_more_rows_than_the_bound_is_refused(tmp_path: Path, tree: Tree, settings: object) -> None:
     settings.NIANGJIA_IMPORT_MAX_ROWS = 5  # type: ignore[attr-defined]
     path = tmp_path / "long.csv"
-    path.write_text("\n".join(["姓名,身份证号"] + [f"甲{n},{person_id(n)}" for n in range(10)]), encoding="utf-8")
+    lines = ["姓名,身份证号,工作单位"] + [f"甲{n},{person_id(n)},阎良航空配件厂" for n in range(10)]
+    path.write_text("\n".join(lines), encoding="utf-8")
 
     assert refusal(path, tree) == (
         "CSV 文件超过 5 行的上限。请删除末尾多余的空行；行数确实很多时，请把文件拆成几个较小的文件分别导入。"

@@ -10,8 +10,8 @@ import pytest
 import xlsxwriter
 
 from niangjia.conftest import Tree
+from niangjia.core.tabular.cells import CellError, as_text, boolean, disability_grade, money, parse_date
 from niangjia.registry.importing import import_file
-from niangjia.registry.importing.cells import CellError, as_text, boolean, disability_grade, money, parse_date
 from niangjia.registry.models import Worker
 from niangjia.registry.tests.fixtures.sheets import enterprise, person_id
 

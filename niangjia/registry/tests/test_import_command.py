@@ -59,7 +59,8 @@ def test_command_dry_run_report_and_refusal(tmp_path: Path, tree: Tree) -> None:
     report = tmp_path / "errors.xlsx"
 
     out, err = io.StringIO(), io.StringIO()
-    call_command("import", "workers", str(path), "--dry-run", "--report", str(report), stdout=out, stderr=err)
+    with pytest.raises(CommandError, match="文件中有错误"):  # a dry run of a file with errors exits non-zero
+        call_command("import", "workers", str(path), "--dry-run", "--report", str(report), stdout=out, stderr=err)
 
     assert "第 3 行【身份证号】“12345”：身份证号码应为 18 位（旧号码为 15 位），实际为 5 位" in err.getvalue()
     assert "没有写入任何数据" in out.getvalue() and not Worker.objects.exists()

@@ -108,7 +108,7 @@ def test_one_bad_row_writes_nothing(tmp_path: Path, tree: Tree, firms: Firms) ->
 
     error = only_error(result)
     assert (error.row, error.column) == (3, "身份证号")
-    assert error.reason.startswith("身份证号码校验码应为 ")
+    assert error.reason.startswith("身份证号码校验不通过")
     assert not result.committed
     assert Worker.objects.count() == 0 and not AuditEntry.objects.filter(action="registry.import").exists()
 
@@ -132,14 +132,29 @@ def test_dry_run_writes_nothing_but_counts(tmp_path: Path, tree: Tree, firms: Fi
 
 
 def test_duplicate_id_in_file_names_the_first_row(tmp_path: Path, tree: Tree, firms: Firms) -> None:
+    rows = good_rows(2)
+    rows.append([rows[1][0], person_id(0), "", "阎良航空配件厂", "", "", ""])
+
+    result = run(tmp_path, rows, tree, good_rows_only=True)
+
+    error = only_error(result)
+    assert (error.row, error.column) == (4, "身份证号")
+    assert error.reason == "与第 2 行的身份证号重复，同一身份证号只能出现一次，请删除重复的行。"
+    assert Worker.objects.count() == 2
+
+
+def test_the_same_id_under_two_names_suggests_a_typing_slip(tmp_path: Path, tree: Tree, firms: Firms) -> None:
     rows = [*good_rows(2), ["重复者", person_id(0), "", "阎良航空配件厂", "", "", ""]]
 
     result = run(tmp_path, rows, tree, good_rows_only=True)
 
     error = only_error(result)
     assert (error.row, error.column) == (4, "身份证号")
-    assert error.reason == "与第 2 行的身份证号重复，同一身份证号只能出现一次，请删除或合并重复行。"
-    assert Worker.objects.count() == 2
+    assert error.reason == (
+        f"与第 2 行（{rows[1][0]}）的身份证号相同，但姓名不同，很可能其中一行的身份证号录错了。"
+        "请对照身份证核对这两行的身份证号。"
+    )
+    assert "删除" not in error.reason and "合并" not in error.reason
 
 
 def test_id_stored_as_number_by_excel_is_damaged_never_guessed(tmp_path: Path, tree: Tree, firms: Firms) -> None:
@@ -266,7 +281,7 @@ def test_enterprise_by_uscc_column_and_unknown_enterprise(tmp_path: Path, tree: 
     result = run(tmp_path, rows, tree, good_rows_only=True)
 
     assert result.new == 1
-    assert only_error(result).reason.startswith("统一社会信用代码校验码应为 ")
+    assert only_error(result).reason.startswith("统一社会信用代码校验不通过")
 
 
 def test_system_import_without_user_needs_no_scope(tmp_path: Path, tree: Tree, firms: Firms) -> None:

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 
 from niangjia.core.models import AuditEntry
 from niangjia.core.ranges import DATE_MAX, DATE_MIN, MONEY_MAX
+from niangjia.core.tabular.cells import CellError, money, parse_date
 from niangjia.orgs.services import token_create
-from niangjia.registry.importing.cells import CellError, money, parse_date
 from niangjia.registry.models import Employment, Enterprise, HouseholdCircumstances, MemberCircumstances, Worker
 from niangjia.registry.services import HouseholdFacts, MemberFacts, household_facts_update, member_facts_update
 

@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from niangjia.core.scoping import Action, require_action
+from niangjia.core.tabular.reading import max_bytes
+from niangjia.core.tabular.rows import ignored_text
 from niangjia.orgs.auth import staff_of
 from niangjia.registry.forms.imports import ImportUploadForm
 from niangjia.registry.importing import KIND_LABELS, KINDS, ImportFileError, ImportResult, import_file, report_write
-from niangjia.registry.importing.reading import max_bytes
 from niangjia.registry.importing.report import summary_line
 from niangjia.registry.importing.template import template_filename, template_write
 
@@ -131,6 +132,7 @@ def _render(
 ) -> HttpResponse:
     context = {
         "token": token, "meta": meta, "result": result, "summary": summary_line(result),
+        "ignored": ignored_text(result.ignored_headers),
         "kind_label": KIND_LABELS[meta["kind"]], "errors": result.errors[:SHOWN_ERRORS],
         "more_errors": max(result.error_count - SHOWN_ERRORS, 0),
         "can_commit": result.good_rows > 0 and (meta["good_rows_only"] or not result.error_rows),

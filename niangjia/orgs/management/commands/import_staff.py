@@ -9,10 +9,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from niangjia.core.tabular.errors import ImportFileError
 from niangjia.orgs.import_files import errors_write, passwords_write
 from niangjia.orgs.importing import staff_import
 from niangjia.orgs.models import StaffUser
-from niangjia.registry.importing import ImportFileError
 
 
 class Command(BaseCommand):

@@ -1,4 +1,7 @@
-"""`niangjia import enterprises|workers|households FILE [--dry-run] [--good-rows-only] [--report FILE]`."""
+"""`niangjia import enterprises|workers|households FILE [--dry-run] [--good-rows-only] [--report FILE]`.
+
+Exits non-zero when the file is refused, or has errors (without --good-rows-only), dry run or not.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from niangjia.core.tabular.rows import ignored_text
 from niangjia.registry.importing import KINDS, ImportFileError, import_file, report_write
 from niangjia.registry.importing.report import summary_line
 from niangjia.registry.importing.template import template_write
@@ -55,6 +59,8 @@ class Command(BaseCommand):
         except (ImportFileError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
+        if result.ignored_headers:
+            self.stdout.write(ignored_text(result.ignored_headers))
         for error in result.errors[:SHOWN_ERRORS]:
             self.stderr.write(f"第 {error.row} 行【{error.column}】“{error.value}”：{error.reason}")
         if result.error_count > SHOWN_ERRORS:
@@ -65,5 +71,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{summary_line(result)}用时 {elapsed:.1f} 秒。")
         if options["dry_run"]:
             self.stdout.write("这是试运行（--dry-run），没有写入任何数据。")
-        elif not result.committed and result.error_rows:
+        if result.error_rows and not options["good_rows_only"]:
+            if options["dry_run"]:
+                raise CommandError(
+                    "文件中有错误，照此导入将整个文件不导入。请改正后再试，或加 --good-rows-only 只导入正确的行。"
+                )
             raise CommandError("文件中有错误，整个文件未导入。改正后重新导入，或加 --good-rows-only 只导入正确的行。")
