@@ -1,7 +1,7 @@
 """The staff roster import: upload → preview (a dry run) → confirm → result and the one-time passwords.
 
-The upload is kept under MEDIA_ROOT/imports/staff/<uuid>/ beside a JSON file of who uploaded it
-and what the preview found; only its uploader sees it. Confirming runs the import again, for
+The upload is kept by `core/tabular/uploads.py` under MEDIA_ROOT/imports/staff/<uuid>/; only its
+uploader sees it. Confirming runs the import again, for
 real. The passwords are written encrypted with the data key (core/keys.py) and can be
 downloaded once: the download deletes them.
 """
@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import base64
 import io
-import json
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +28,7 @@ from niangjia.core.keys import keyring
 from niangjia.core.scoping import Action, require_action
 from niangjia.core.tabular.errors import ImportFileError
 from niangjia.core.tabular.reading import check_size, max_bytes
+from niangjia.core.tabular.uploads import Upload, upload_load, upload_store
 from niangjia.orgs.auth import staff_of
 from niangjia.orgs.forms import StaffImportForm
 from niangjia.orgs.import_files import TEMPLATE_FILENAME, errors_write, passwords_write, template_write
@@ -42,10 +39,7 @@ SHOWN_ERRORS = 200
 SHOWN_ACCOUNTS = 100
 _PASSWORDS = "passwords.enc"
 _CONTEXT = "orgs.staff_import.passwords"
-
-
-def _root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / "staff"
+_AREA = "staff"  # uploads under MEDIA_ROOT/imports/staff/
 
 
 def _manager(request: HttpRequest) -> StaffUser:
@@ -54,27 +48,19 @@ def _manager(request: HttpRequest) -> StaffUser:
     return user
 
 
-def _load(request: HttpRequest, token: uuid.UUID) -> tuple[Path, dict[str, Any]]:
-    """The upload's folder and metadata, if it exists and is the requesting user's."""
-    folder = _root() / str(token)
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise Http404("找不到该导入文件，可能已过期。") from None
-    if meta.get("user_id") != staff_of(request).pk:
-        raise Http404("找不到该导入文件，可能已过期。")
-    return folder, meta
+def _load(request: HttpRequest, token: uuid.UUID) -> Upload:
+    return upload_load(user_id=staff_of(request).pk, token=token, area=_AREA)
 
 
-def _save(folder: Path, meta: dict[str, Any], result: StaffImportResult, stage: str) -> None:
-    meta[stage] = result.as_dict()
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+def _save(upload: Upload, result: StaffImportResult, stage: str) -> None:
+    upload.meta[stage] = result.as_dict()
+    upload.save()
 
 
-def _run(request: HttpRequest, folder: Path, meta: dict[str, Any], *, dry_run: bool) -> StaffImportResult:
+def _run(request: HttpRequest, upload: Upload, *, dry_run: bool) -> StaffImportResult:
     return staff_import(
-        path=folder / meta["stored"], actor=staff_of(request), dry_run=dry_run,
-        good_rows_only=meta["good_rows_only"], file_label=meta["name"],
+        path=upload.source, actor=staff_of(request), dry_run=dry_run,
+        good_rows_only=upload.meta["good_rows_only"], file_label=upload.meta["name"],
     )  # fmt: skip
 
 
@@ -97,26 +83,18 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 
 
 def _accept(request: HttpRequest, form: StaffImportForm, upload: Any) -> HttpResponse:
-    token = uuid.uuid4()
-    folder = _root() / str(token)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = "source" + Path(upload.name).suffix.lower()
-    with (folder / stored).open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    meta = {
-        "user_id": staff_of(request).pk, "name": Path(upload.name).name, "stored": stored,
-        "good_rows_only": form.cleaned_data["good_rows_only"], "uploaded_at": timezone.now().isoformat(),
-    }  # fmt: skip
+    stored = upload_store(
+        user_id=staff_of(request).pk, upload=upload, area=_AREA, good_rows_only=form.cleaned_data["good_rows_only"]
+    )
     try:
-        result = _run(request, folder, meta, dry_run=True)
+        result = _run(request, stored, dry_run=True)
     except (ImportFileError, PermissionDenied) as exc:
-        shutil.rmtree(folder, ignore_errors=True)
+        stored.discard()
         form.add_error("file", str(exc))
         context = {"form": form, "max_mb": max_bytes() // (1024 * 1024), "columns": COLUMNS}
         return render(request, "orgs/import_upload.html", context, status=400)
-    _save(folder, meta, result, "preview")
-    return redirect("orgs:import_preview", token=token)
+    _save(stored, result, "preview")
+    return redirect("orgs:import_preview", token=stored.token)
 
 
 @login_required
@@ -124,22 +102,23 @@ def _accept(request: HttpRequest, form: StaffImportForm, upload: Any) -> HttpRes
 def import_preview_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """Show what the import would do; on POST (the confirm button) do it."""
     _manager(request)
-    folder, meta = _load(request, token)
+    upload = _load(request, token)
+    meta = upload.meta
     if "result" in meta:
         return redirect("orgs:import_result", token=token)
     if request.method == "POST":
         meta["good_rows_only"] = bool(request.POST.get("good_rows_only")) or meta["good_rows_only"]
         try:
-            result = _run(request, folder, meta, dry_run=False)
+            result = _run(request, upload, dry_run=False)
         except (ImportFileError, PermissionDenied) as exc:
             raise Http404(str(exc)) from exc
         if result.committed:
             stream = io.BytesIO()
             passwords_write(result, stream)
             token_text = encrypt(keyring(), base64.b64encode(stream.getvalue()).decode(), context=_CONTEXT)
-            (folder / _PASSWORDS).write_text(token_text, encoding="ascii")
-            (folder / meta["stored"]).unlink(missing_ok=True)  # the data is in the database now
-        _save(folder, meta, result, "result")
+            (upload.folder / _PASSWORDS).write_text(token_text, encoding="ascii")
+            upload.source.unlink(missing_ok=True)  # the data is in the database now
+        _save(upload, result, "result")
         return redirect("orgs:import_result", token=token)
     return _render(request, "orgs/import_preview.html", token, meta, StaffImportResult.from_dict(meta["preview"]))
 
@@ -148,7 +127,7 @@ def import_preview_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 def import_result_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """The outcome of a confirmed import, and the one download of the passwords."""
     _manager(request)
-    _, meta = _load(request, token)
+    meta = _load(request, token).meta
     if "result" not in meta:
         return redirect("orgs:import_preview", token=token)
     return _render(request, "orgs/import_result.html", token, meta, StaffImportResult.from_dict(meta["result"]))
@@ -160,8 +139,8 @@ def import_result_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 def import_passwords_view(request: HttpRequest, token: uuid.UUID) -> FileResponse:
     """Download the one-time passwords of an import, once: the file is deleted as it is sent."""
     user = _manager(request)
-    folder, meta = _load(request, token)
-    path = folder / _PASSWORDS
+    upload = _load(request, token)
+    meta, path = upload.meta, upload.folder / _PASSWORDS
     try:
         sealed = path.read_text(encoding="ascii")
     except OSError:
@@ -183,7 +162,7 @@ def import_passwords_view(request: HttpRequest, token: uuid.UUID) -> FileRespons
 def import_errors_view(request: HttpRequest, token: uuid.UUID) -> FileResponse:
     """Download the error list (of the result if confirmed, else of the preview)."""
     _manager(request)
-    _, meta = _load(request, token)
+    meta = _load(request, token).meta
     result = StaffImportResult.from_dict(meta.get("result") or meta["preview"])
     stream = io.BytesIO()
     errors_write(result, stream)
@@ -209,6 +188,6 @@ def _render(
         "errors": result.errors[:SHOWN_ERRORS], "more_errors": max(result.error_count - SHOWN_ERRORS, 0),
         "accounts": result.accounts[:SHOWN_ACCOUNTS], "more_accounts": max(len(result.accounts) - SHOWN_ACCOUNTS, 0),
         "can_commit": result.new > 0 and (meta["good_rows_only"] or not result.error_rows),
-        "passwords_waiting": (_root() / str(token) / _PASSWORDS).is_file(),
+        "passwords_waiting": (_load(request, token).folder / _PASSWORDS).is_file(),
     }  # fmt: skip
     return render(request, template, context)

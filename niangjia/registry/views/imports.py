@@ -1,7 +1,7 @@
 """Web pages of roster import: upload → preview with errors → confirm → result.
 
-The upload is kept under MEDIA_ROOT/imports/<uuid>/ beside a small JSON file of
-who uploaded it and what the preview found; only its uploader can see it. The
+The upload is kept by `core/tabular/uploads.py` (MEDIA_ROOT/imports/<uuid>/, beside a small JSON
+file of who uploaded it and what the preview found); only its uploader can see it. The
 preview is a dry run; confirming runs the import again, for real, on the same
 file (so the database is checked again at that moment).
 """
@@ -9,23 +9,20 @@ file (so the database is checked again at that moment).
 from __future__ import annotations
 
 import io
-import json
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from niangjia.core.scoping import Action, require_action
 from niangjia.core.tabular.reading import max_bytes
 from niangjia.core.tabular.rows import ignored_text
+from niangjia.core.tabular.uploads import Upload, upload_load, upload_store
 from niangjia.orgs.auth import staff_of
 from niangjia.registry.forms.imports import ImportUploadForm
 from niangjia.registry.importing import KIND_LABELS, KINDS, ImportFileError, ImportResult, import_file, report_write
@@ -35,31 +32,20 @@ from niangjia.registry.importing.template import template_filename, template_wri
 SHOWN_ERRORS = 200
 
 
-def _root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+def _load(request: HttpRequest, token: uuid.UUID) -> Upload:
+    return upload_load(user_id=staff_of(request).pk, token=token)
 
 
-def _load(request: HttpRequest, token: uuid.UUID) -> tuple[Path, dict[str, Any]]:
-    """The upload's folder and metadata, if it exists and is the requesting user's."""
-    folder = _root() / str(token)
-    try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise Http404("找不到该导入文件，可能已过期。") from None
-    if meta.get("user_id") != staff_of(request).pk:
-        raise Http404("找不到该导入文件，可能已过期。")
-    return folder, meta
+def _save(upload: Upload, result: ImportResult, stage: str) -> None:
+    upload.meta[stage] = result.as_dict()
+    upload.save()
+    report_write(result, str(upload.folder / f"{stage}-report.xlsx"))
 
 
-def _save(folder: Path, meta: dict[str, Any], result: ImportResult, stage: str) -> None:
-    meta[stage] = result.as_dict()
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    report_write(result, str(folder / f"{stage}-report.xlsx"))
-
-
-def _run(request: HttpRequest, folder: Path, meta: dict[str, Any], *, dry_run: bool) -> ImportResult:
+def _run(request: HttpRequest, upload: Upload, *, dry_run: bool) -> ImportResult:
+    meta = upload.meta
     return import_file(
-        kind=meta["kind"], path=folder / meta["stored"], user=staff_of(request),
+        kind=meta["kind"], path=upload.source, user=staff_of(request),
         dry_run=dry_run, good_rows_only=meta["good_rows_only"], file_label=meta["name"],
         disclosed=meta.get("preview", {}).get("found_elsewhere", []),
     )  # fmt: skip
@@ -72,27 +58,18 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     require_action(staff_of(request), Action.CHANGE)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = uuid.uuid4()
-        folder = _root() / str(token)
-        folder.mkdir(parents=True, exist_ok=True)
-        upload = form.cleaned_data["file"]
-        stored = "source" + Path(upload.name).suffix.lower()
-        with (folder / stored).open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        meta = {
-            "user_id": staff_of(request).pk, "kind": form.cleaned_data["kind"], "name": Path(upload.name).name,
-            "stored": stored, "good_rows_only": form.cleaned_data["good_rows_only"],
-            "uploaded_at": timezone.now().isoformat(),
-        }  # fmt: skip
+        upload = upload_store(
+            user_id=staff_of(request).pk, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
+            good_rows_only=form.cleaned_data["good_rows_only"],
+        )  # fmt: skip
         try:
-            result = _run(request, folder, meta, dry_run=True)
+            result = _run(request, upload, dry_run=True)
         except (ImportFileError, PermissionDenied) as exc:
-            shutil.rmtree(folder, ignore_errors=True)
+            upload.discard()
             form.add_error("file", str(exc))
         else:
-            _save(folder, meta, result, "preview")
-            return redirect("registry:import_preview", token=token)
+            _save(upload, result, "preview")
+            return redirect("registry:import_preview", token=upload.token)
     context = {"form": form, "kinds": list(KIND_LABELS.items()), "max_mb": max_bytes() // (1024 * 1024)}
     return render(request, "registry/import_upload.html", context, status=400 if form.errors else 200)
 
@@ -102,18 +79,19 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 def import_preview_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """Show what the import would do; on POST (the confirm button) do it."""
     require_action(staff_of(request), Action.CHANGE)
-    folder, meta = _load(request, token)
+    upload = _load(request, token)
+    meta = upload.meta
     if "result" in meta:
         return redirect("registry:import_result", token=token)
     if request.method == "POST":
         meta["good_rows_only"] = bool(request.POST.get("good_rows_only")) or meta["good_rows_only"]
         try:
-            result = _run(request, folder, meta, dry_run=False)
+            result = _run(request, upload, dry_run=False)
         except (ImportFileError, PermissionDenied) as exc:
             raise Http404(str(exc)) from exc
-        _save(folder, meta, result, "result")
+        _save(upload, result, "result")
         if result.committed:
-            (folder / meta["stored"]).unlink(missing_ok=True)  # the data is in the database now
+            upload.source.unlink(missing_ok=True)  # the data is in the database now
         return redirect("registry:import_result", token=token)
     return _render(request, "registry/import_preview.html", token, meta, ImportResult.from_dict(meta["preview"]))
 
@@ -121,7 +99,7 @@ def import_preview_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 @login_required
 def import_result_view(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """The outcome of a confirmed import."""
-    _, meta = _load(request, token)
+    meta = _load(request, token).meta
     if "result" not in meta:
         return redirect("registry:import_preview", token=token)
     return _render(request, "registry/import_result.html", token, meta, ImportResult.from_dict(meta["result"]))
@@ -143,9 +121,10 @@ def _render(
 @login_required
 def import_report_view(request: HttpRequest, token: uuid.UUID) -> FileResponse:
     """Download the error report (of the result if confirmed, else of the preview)."""
-    folder, meta = _load(request, token)
+    upload = _load(request, token)
+    meta = upload.meta
     stage = "result" if "result" in meta else "preview"
-    path = folder / f"{stage}-report.xlsx"
+    path = upload.folder / f"{stage}-report.xlsx"
     if not path.is_file():
         raise Http404("错误清单不存在。")
     name = f"{Path(meta['name']).stem}-错误清单.xlsx"
