@@ -12,10 +12,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from niangjia.core.scoping import Action, restrict
 from niangjia.demo.orgs import TreeSeed
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise
-from niangjia.tickets.choices import Channel, Kind, NeedCategory, TicketClass
+from niangjia.tickets.choices import Channel, HazardGrade, Kind, NeedCategory, TicketClass
+from niangjia.tickets.hazards import hazard_rectification_order, hazard_triage
+from niangjia.tickets.models import Ticket
 from niangjia.tickets.services import (
     ticket_create,
     ticket_rate,
@@ -102,6 +105,10 @@ def _one(
         if STAGES.index(stage) < STAGES.index(target):
             return
         at = min(at + timedelta(hours=rng.randint(2, 72)), now)
+        if kind == Kind.HAZARD and move in ("accept", "resolve"):
+            ticket = _hazard_step(rng, ticket, actor=actor, move=move, enterprises=enterprises, at=at)
+        if move == "accept" and kind == Kind.HAZARD:
+            continue
         ticket = ticket_transition(
             actor=admin if move == "close" else actor, ticket=ticket, move=move, note=note, now=at
         )
@@ -109,3 +116,19 @@ def _one(
         ticket_rate(actor=admin, ticket=ticket, satisfaction=rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0])
     elif stage == "reopened":
         ticket_transition(actor=admin, ticket=ticket, move="reopen", note="回访发现问题未彻底解决。", now=now)
+
+
+def _hazard_step(
+    rng: random.Random, ticket: Ticket, *, actor: StaffUser, move: str, enterprises: list[Enterprise], at: datetime
+) -> Ticket:
+    """A hazard is triaged instead of accepted, and ordered rectified and verified before it is resolved."""
+    if move == "accept":
+        grade = rng.choices(HazardGrade.values, weights=[8, 2])[0]
+        return hazard_triage(actor=actor, ticket=ticket, grade=grade, note="已到现场核实。", now=at)
+    visible = list(restrict(Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]), actor, Action.VIEW))
+    enterprise = rng.choice(visible) if visible else None
+    rectify_by = timezone.localdate(at)
+    ticket = hazard_rectification_order(
+        actor=actor, ticket=ticket, rectify_by=rectify_by, enterprise=enterprise, now=at
+    )
+    return ticket_transition(actor=actor, ticket=ticket, move="verify", note="复查：已整改到位。", now=at)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from niangjia.api_errors import errors
 from niangjia.api_fields import NO_NUL, Cursor, Id, PageSize
@@ -16,7 +16,7 @@ from niangjia.registry import selectors as registry_selectors
 from niangjia.tickets import selectors
 from niangjia.tickets.choices import Channel, Kind, NeedCategory, Status, TicketClass
 from niangjia.tickets.models import Ticket
-from niangjia.tickets.services import ticket_create, ticket_transition
+from niangjia.tickets.services import ticket_create, ticket_rate, ticket_transfer, ticket_transition
 from niangjia.tickets.workflow import Move
 
 router = Router()
@@ -75,6 +75,17 @@ class TicketIn(Schema):
     worker_id: Id | None = None
     enterprise_id: Id | None = None
     anonymous: bool = False
+
+
+class TransferIn(Schema):
+    org_id: Id
+    note: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
+    handler_id: Id | None = None
+
+
+class RateIn(Schema):
+    satisfaction: Annotated[int, Field(ge=1, le=5)]
+    note: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] = ""
 
 
 class MoveIn(Schema):
@@ -151,4 +162,30 @@ def ticket_move(request: HttpRequest, pk: Path[Id], data: MoveIn) -> TicketDetai
     ticket = ticket_transition(
         actor=user, ticket=selectors.ticket_get(user=user, pk=pk), move=data.move, note=data.note
     )
+    return _detail(request, selectors.ticket_get(user=user, pk=ticket.pk))
+
+
+@router.post(
+    "/{pk}/transfer",
+    response={200: TicketDetailOut, **errors(403, 404)},
+    summary="转办到另一组织（可指定承办人），须说明原因；已办结或已结案的不能转办",
+)
+def ticket_transfer_to(request: HttpRequest, pk: Path[Id], data: TransferIn) -> TicketDetailOut:
+    user = staff_of(request)
+    ticket = selectors.ticket_get(user=user, pk=pk)
+    org = selectors.org_get(user=user, pk=data.org_id)
+    handler = selectors.handler_get(user=user, pk=data.handler_id) if data.handler_id else None
+    ticket = ticket_transfer(actor=user, ticket=ticket, org=org, note=data.note, handler=handler)
+    return _detail(request, ticket)
+
+
+@router.post(
+    "/{pk}/rate",
+    response={200: TicketDetailOut, **errors(403, 404)},
+    summary="回访时记录反映人的满意度（1–5 分），结案后一次",
+)
+def ticket_rate_by_staff(request: HttpRequest, pk: Path[Id], data: RateIn) -> TicketDetailOut:
+    user = staff_of(request)
+    ticket = ticket_rate(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), satisfaction=data.satisfaction,
+                         note=data.note)  # fmt: skip
     return _detail(request, selectors.ticket_get(user=user, pk=ticket.pk))

@@ -18,5 +18,9 @@ class TicketsConfig(AppConfig):
                 "tickets.ticket.transfer": "转办诉求",
                 "tickets.ticket.escalate": "诉求超期上提",
                 "tickets.ticket.rate": "诉求满意度评价",
+                "tickets.hazard.triage": "安全隐患分级受理",
+                "tickets.hazard.rectify": "安全隐患限期整改",
+                "tickets.hazard.refer": "安全隐患移交应急管理部门",
+                "tickets.hazard.checklist": "事故四不放过核查",
             }
         )

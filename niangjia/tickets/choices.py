@@ -61,3 +61,23 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", "超期上提"
     NOTE = "note", "备注"
     RATED = "rated", "满意度评价"
+    TRIAGED = "triaged", "隐患分级"
+    RECTIFY = "rectify", "限期整改"
+    REFERRED = "referred", "移交应急管理部门"
+    CHECKLIST = "checklist", "四不放过核查"
+
+
+class HazardGrade(models.TextChoices):
+    """The grades of 《安全生产事故隐患排查治理暂行规定》 (2007): a major hazard needs suspension or outside help."""
+
+    GENERAL = "general", "一般事故隐患"
+    MAJOR = "major", "重大事故隐患"
+
+
+# The accident checklist "四不放过": a field of Ticket each, with its Chinese name.
+ACCIDENT_CHECKLIST = (
+    ("cause_found", "原因未查清不放过"),
+    ("responsible_dealt", "责任人员未处理不放过"),
+    ("measures_done", "整改措施未落实不放过"),
+    ("people_educated", "有关人员未受到教育不放过"),
+)

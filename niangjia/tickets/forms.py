@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from niangjia.orgs.models import StaffUser, UnionOrg
-from niangjia.tickets.choices import Channel, Kind, NeedCategory, TicketClass
+from niangjia.tickets.choices import ACCIDENT_CHECKLIST, Channel, HazardGrade, Kind, NeedCategory, TicketClass
 
 STAFF_CHANNELS = [(c.value, c.label) for c in (Channel.WALK_IN, Channel.WINDOW, Channel.PHONE, Channel.VISIT)]
 
@@ -70,8 +70,55 @@ class PublicLookupForm(forms.Form):
 
 
 class PublicRateForm(forms.Form):
+    """The requester's rating of a resolved request, on the status page."""
+
     satisfaction = forms.TypedChoiceField(
         label="满意度",
         coerce=int,
         choices=[(5, "5 分 非常满意"), (4, "4 分"), (3, "3 分"), (2, "2 分"), (1, "1 分 不满意")],
+        widget=forms.RadioSelect,
     )
+    note = forms.CharField(
+        label="意见（可不填，请勿填写姓名、电话等个人信息）",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TriageForm(forms.Form):
+    """Grade a reported hazard and accept it."""
+
+    prefix = "triage"
+
+    grade = forms.ChoiceField(label="隐患等级", choices=HazardGrade.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="核实情况", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RectifyForm(forms.Form):
+    """The rectification order: by when, and to which enterprise (by its name or credit code, optional)."""
+
+    prefix = "rectify"
+
+    rectify_by = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
+    enterprise = forms.CharField(label="涉及企业（名称或统一社会信用代码，可不填）", max_length=200, required=False)
+
+
+class ReferForm(forms.Form):
+    """The referral of a major or overdue hazard to 应急管理部门."""
+
+    prefix = "refer"
+    note = forms.CharField(
+        label="移交情况（部门、方式、文号）", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ChecklistForm(forms.Form):
+    """The accident checklist 四不放过: each item ticked once it is done."""
+
+    prefix = "checklist"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for field, label in ACCIDENT_CHECKLIST:
+            self.fields[field] = forms.BooleanField(label=label, required=False)

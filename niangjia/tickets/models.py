@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from niangjia.core.scoping import ScopeSpec
-from niangjia.tickets.choices import Channel, EventKind, Kind, NeedCategory, Status, TicketClass
+from niangjia.tickets.choices import Channel, EventKind, HazardGrade, Kind, NeedCategory, Status, TicketClass
 
 
 class Ticket(models.Model):
@@ -53,6 +53,24 @@ class Ticket(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         "满意度", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    # Safety hazards only (kind "hazard"): triage, the enterprise told to rectify by a date, verification,
+    # the referral to 应急管理部门, and the accident checklist 四不放过.
+    hazard_grade = models.CharField("隐患等级", max_length=8, choices=HazardGrade.choices, blank=True)
+    hazard_enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="涉及企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rectify_by = models.DateField("整改期限", null=True, blank=True)
+    verified_at = models.DateTimeField("整改验收时间", null=True, blank=True)
+    referred_at = models.DateTimeField("移交应急管理部门时间", null=True, blank=True)
+    cause_found = models.BooleanField("原因未查清不放过", default=False)
+    responsible_dealt = models.BooleanField("责任人员未处理不放过", default=False)
+    measures_done = models.BooleanField("整改措施未落实不放过", default=False)
+    people_educated = models.BooleanField("有关人员未受到教育不放过", default=False)
 
     scope = ScopeSpec(org="org", cadre="handler")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from niangjia.core.scoping import Action, restrict
 from niangjia.orgs.models import StaffUser, UnionOrg
-from niangjia.tickets.choices import OPEN_STATUSES, EventKind
+from niangjia.registry.models import Enterprise
+from niangjia.tickets.choices import OPEN_STATUSES, EventKind, Status
 from niangjia.tickets.models import Ticket, TicketEvent
 from niangjia.tickets.services import code_hash
 
@@ -30,7 +31,8 @@ def ticket_list(
 
 def ticket_get(*, user: Any, pk: int) -> Ticket:
     """One ticket in scope, with its people; Http404 when out of scope or missing."""
-    qs = restrict(Ticket.objects.select_related("org", "handler", "worker", "enterprise"), user, Action.VIEW)
+    related = ("org", "handler", "worker", "enterprise", "hazard_enterprise")
+    qs = restrict(Ticket.objects.select_related(*related), user, Action.VIEW)
     ticket = qs.filter(pk=pk).first()
     if ticket is None:
         raise Http404("记录不存在或不在您的管辖范围内。")
@@ -74,8 +76,18 @@ def ticket_public_status(*, code: str) -> dict[str, Any] | None:
         "due_at": ticket.due_at,
         "closed": ticket.closed_at,
         "rated": ticket.satisfaction is not None,
+        "can_rate": ticket.status == Status.RESOLVED and ticket.satisfaction is None,
         "steps": [(at, EventKind(kind).label, to_status) for at, kind, to_status in steps],
     }
+
+
+def enterprise_find(*, user: Any, text: str) -> Enterprise | None:
+    """The enterprise in the user's scope with this credit code or exact name, or None."""
+    text = text.strip()
+    if not text:
+        return None
+    qs = restrict(Enterprise.objects.all(), user, Action.VIEW)
+    return qs.filter(Q(uscc=text.upper()) | Q(name=text)).order_by("pk").first()
 
 
 def org_get(*, user: Any, pk: int, action: Action = Action.VIEW) -> UnionOrg:

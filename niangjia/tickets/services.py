@@ -18,7 +18,7 @@ from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise, Worker
 from niangjia.tickets.choices import OPEN_STATUSES, EventKind, Kind, Status, TicketClass
 from niangjia.tickets.models import Ticket, TicketEvent
-from niangjia.tickets.workflow import MOVE_LABELS, check_move
+from niangjia.tickets.workflow import Move, check_move
 
 
 def code_hash(code: str) -> str:
@@ -31,7 +31,7 @@ def deadline_days(ticket_class: str) -> int:
     return int(settings.TICKET_DEADLINE_DAYS[ticket_class])
 
 
-def _event(ticket: Ticket, *, actor: StaffUser | None, kind: str, at: datetime, **fields: Any) -> TicketEvent:
+def event_write(ticket: Ticket, *, actor: StaffUser | None, kind: str, at: datetime, **fields: Any) -> TicketEvent:
     event = TicketEvent(ticket=ticket, actor=actor, kind=kind, at=at, **fields)
     event.full_clean()
     event.save()
@@ -92,7 +92,7 @@ def ticket_create(
     ticket.full_clean()
     with transaction.atomic():
         ticket.save()
-        _event(ticket, actor=actor, kind=EventKind.CREATED, at=now, to_status=Status.RECEIVED, to_org=org)
+        event_write(ticket, actor=actor, kind=EventKind.CREATED, at=now, to_status=Status.RECEIVED, to_org=org)
         audit_record(
             actor=actor,
             action="tickets.ticket.create",
@@ -106,23 +106,31 @@ def ticket_create(
 def ticket_transition(
     *, actor: StaffUser, ticket: Ticket, move: str, note: str = "", now: datetime | None = None
 ) -> Ticket:
-    """Make one workflow move (accept, start, resolve, close, reopen); an illegal one changes nothing."""
+    """Make one workflow move (accept, start, verify, resolve, close, reopen); an illegal one changes nothing.
+
+    Triage has its own service (`hazards.hazard_triage`): it needs the grade.
+    """
     require(actor, Action.CHANGE, ticket)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        transition = check_move(status=ticket.status, move=move, user=actor, note=note)
+        transition = check_move(status=ticket.status, move=move, user=actor, note=note, kind=ticket.kind)
+        if transition.own_form:
+            raise ValidationError({"move": f"“{transition.label}”须填写分级表单。"})
+        _check_hazard_step(ticket, transition.move)
         old = ticket.status
         ticket.status = transition.target
-        if transition.target == Status.RESOLVED:
+        if transition.move == Move.VERIFY:
+            ticket.verified_at = now
+        elif transition.target == Status.RESOLVED:
             ticket.resolved_at, ticket.resolution = now, note.strip()
         elif transition.target == Status.CLOSED:
             ticket.closed_at = now
         elif old in (Status.RESOLVED, Status.CLOSED):
-            ticket.resolved_at = ticket.closed_at = None
+            ticket.resolved_at = ticket.closed_at = ticket.verified_at = None
         ticket.full_clean()
         ticket.save()
-        _event(
+        event_write(
             ticket, actor=actor, kind=EventKind.TRANSITION, at=now, from_status=old, to_status=ticket.status, note=note
         )
         audit_record(
@@ -130,10 +138,20 @@ def ticket_transition(
             action="tickets.ticket.transition",
             target=ticket,
             old={"status": old},
-            new={"status": ticket.status, "move": MOVE_LABELS.get(move, move)},
+            new={"status": ticket.status, "move": transition.label},
             org_path=ticket.org.path,
         )
     return ticket
+
+
+def _check_hazard_step(ticket: Ticket, move: str) -> None:
+    """A hazard is verified only after a rectification deadline is set, and resolved only once verified."""
+    if ticket.kind != Kind.HAZARD:
+        return
+    if move == Move.VERIFY and ticket.rectify_by is None:
+        raise ValidationError({"move": "请先下达限期整改（整改期限），再验收。"})
+    if move == Move.RESOLVE and ticket.verified_at is None:
+        raise ValidationError({"move": "安全隐患须整改验收后才能办结。"})
 
 
 def ticket_transfer(
@@ -161,7 +179,9 @@ def ticket_transfer(
         old_org = ticket.org
         ticket.org, ticket.handler = org, handler
         ticket.save(update_fields=["org", "handler"])
-        _event(ticket, actor=actor, kind=EventKind.TRANSFER, at=now, from_org=old_org, to_org=org, note=note.strip())
+        event_write(
+            ticket, actor=actor, kind=EventKind.TRANSFER, at=now, from_org=old_org, to_org=org, note=note.strip()
+        )
         audit_record(
             actor=actor,
             action="tickets.ticket.transfer",
@@ -188,7 +208,7 @@ def ticket_rate(*, actor: StaffUser | None, ticket: Ticket, satisfaction: int, n
             raise ValidationError({"satisfaction": "该诉求已评价过满意度。"})
         ticket.satisfaction = satisfaction
         ticket.save(update_fields=["satisfaction"])
-        _event(
+        event_write(
             ticket, actor=actor, kind=EventKind.RATED, at=now, note=f"满意度 {satisfaction} 分。{note.strip()}".strip()
         )
         audit_record(
@@ -196,6 +216,35 @@ def ticket_rate(*, actor: StaffUser | None, ticket: Ticket, satisfaction: int, n
             action="tickets.ticket.rate",
             target=ticket,
             new={"satisfaction": satisfaction},
+            org_path=ticket.org.path,
+        )
+    return ticket
+
+
+def ticket_requester_rate(*, ticket: Ticket, satisfaction: int, note: str = "", now: datetime | None = None) -> Ticket:
+    """The requester rates a resolved ticket 1–5 with the tracking code, once; that closes it."""
+    if not 1 <= satisfaction <= 5:
+        raise ValidationError({"satisfaction": "满意度应为 1 至 5 分。"})
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("org").get(pk=ticket.pk)
+        if ticket.satisfaction is not None:
+            raise ValidationError({"satisfaction": "该诉求已评价过满意度。"})
+        transition = check_move(status=ticket.status, move=Move.CONFIRM, user=None, note="")
+        ticket.status, ticket.satisfaction, ticket.closed_at = transition.target, satisfaction, now
+        ticket.full_clean()
+        ticket.save(update_fields=["status", "satisfaction", "closed_at"])
+        event_write(ticket, actor=None, kind=EventKind.TRANSITION, at=now, from_status=Status.RESOLVED,
+               to_status=transition.target, note="反映人评价后结案。")  # fmt: skip
+        event_write(
+            ticket, actor=None, kind=EventKind.RATED, at=now, note=f"满意度 {satisfaction} 分。{note.strip()}".strip()
+        )
+        audit_record(
+            actor=None,
+            action="tickets.ticket.rate",
+            target=ticket,
+            old={"status": Status.RESOLVED},
+            new={"satisfaction": satisfaction, "status": transition.target, "move": transition.label},
             org_path=ticket.org.path,
         )
     return ticket
@@ -215,7 +264,7 @@ def ticket_escalate(*, ticket_id: int, now: datetime) -> bool:
         ticket.escalations += 1
         ticket.escalate_after = now + timedelta(days=deadline_days(ticket.ticket_class))
         ticket.save(update_fields=["org", "handler", "escalations", "escalate_after"])
-        _event(
+        event_write(
             ticket,
             actor=None,
             kind=EventKind.ESCALATED,

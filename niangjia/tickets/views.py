@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,11 +19,23 @@ from niangjia.core.scoping import Action, allows, restrict
 from niangjia.orgs.auth import staff_of
 from niangjia.orgs.models import UnionOrg
 from niangjia.tickets import selectors
-from niangjia.tickets.choices import Channel
-from niangjia.tickets.forms import MoveForm, PublicReportForm, TicketForm, TransferForm
+from niangjia.tickets.choices import ACCIDENT_CHECKLIST, OPEN_STATUSES, Channel, Kind
+from niangjia.tickets.forms import (
+    ChecklistForm,
+    MoveForm,
+    PublicRateForm,
+    PublicReportForm,
+    RectifyForm,
+    ReferForm,
+    TicketForm,
+    TransferForm,
+    TriageForm,
+)
+from niangjia.tickets.hazards import referral_due
+from niangjia.tickets.models import Ticket
 from niangjia.tickets.ratelimit import hit
-from niangjia.tickets.services import ticket_create, ticket_transfer, ticket_transition
-from niangjia.tickets.workflow import allowed_moves
+from niangjia.tickets.services import ticket_create, ticket_requester_rate, ticket_transfer, ticket_transition
+from niangjia.tickets.workflow import Move, Transition, allowed_moves
 
 
 @login_required
@@ -46,16 +59,34 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_of(request)
     ticket = selectors.ticket_get(user=user, pk=pk)
     may_change = allows(user, Action.CHANGE)
+    moves = allowed_moves(status=ticket.status, user=user, kind=ticket.kind) if may_change else []
     context = {
         "t": ticket,
         "events": selectors.ticket_events(user=user, ticket=ticket),
-        "moves": allowed_moves(status=ticket.status, user=user) if may_change else [],
+        "moves": [m for m in moves if not m.own_form],
+        "hazard": hazard_context(ticket, moves=moves, may_change=may_change) if ticket.kind == Kind.HAZARD else None,
         "transfer_form": TransferForm()
         if may_change and ticket.status in ("received", "accepted", "in_progress")
         else None,
         "overdue": ticket.due_at < timezone.now() and ticket.closed_at is None and ticket.resolved_at is None,
     }
     return render(request, "tickets/detail.html", context)
+
+
+def hazard_context(ticket: Ticket, *, moves: list[Transition], may_change: bool) -> dict[str, Any]:
+    """The hazard part of a ticket's page: its facts and the forms of the steps the user may take now."""
+    is_open = ticket.status in OPEN_STATUSES
+    checked = {field: getattr(ticket, field) for field, _ in ACCIDENT_CHECKLIST}
+    return {
+        "checklist": [(label, checked[field]) for field, label in ACCIDENT_CHECKLIST],
+        "triage_form": TriageForm() if any(m.move == Move.TRIAGE for m in moves) else None,
+        "rectify_form": RectifyForm(initial={"rectify_by": ticket.rectify_by})
+        if may_change and is_open and ticket.hazard_grade
+        else None,
+        "refer_form": ReferForm() if may_change and referral_due(ticket, today=timezone.localdate()) else None,
+        "checklist_form": ChecklistForm(initial=checked) if may_change else None,
+        "referral_due": referral_due(ticket, today=timezone.localdate()),
+    }
 
 
 @login_required
@@ -169,11 +200,23 @@ def public_new_view(request: HttpRequest) -> HttpResponse:
 
 
 def public_status_view(request: HttpRequest, code: str) -> HttpResponse:
-    """The status of one request by its tracking code: nothing personal, no names."""
+    """The status of one request by its tracking code (nothing personal, no names); once resolved, the rating."""
     refused = _limited(request, "lookup", settings.TICKET_PUBLIC_LOOKUPS_PER_HOUR)
     if refused:
         return refused
     status = selectors.ticket_public_status(code=code)
     if status is None:
         return render(request, "tickets/public_unknown.html", status=404)
-    return render(request, "tickets/public_status.html", {"s": status})
+    form = PublicRateForm(request.POST or None) if status["can_rate"] else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        ticket = selectors.ticket_by_code(code=code)
+        assert ticket is not None
+        try:
+            ticket_requester_rate(
+                ticket=ticket, satisfaction=form.cleaned_data["satisfaction"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect("tickets:public_status", code=code)
+    return render(request, "tickets/public_status.html", {"s": status, "form": form})

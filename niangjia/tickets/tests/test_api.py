@@ -61,3 +61,23 @@ def test_out_of_scope_is_not_found_and_a_leader_cannot_write(tree, registry) -> 
     leader = _client(tree.yanliang_leader)
     assert _post(leader, f"/api/tickets/{pk}/transition", {"move": "accept"})[0] == 403
     assert Ticket.objects.get().status == Status.RECEIVED and Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_transfer_and_rate_through_the_api(tree, registry) -> None:  # type: ignore[no-untyped-def]
+    staff = _client(tree.yanliang_staff)
+    body = {"channel": "window", "kind": "need", "title": "求职登记", "org_id": tree.yanliang_street.pk}
+    pk = _post(staff, "/api/tickets", body)[1]["id"]
+    status, refused = _post(staff, f"/api/tickets/{pk}/transfer", {"org_id": tree.yanliang_street.pk, "note": "x"})
+    assert status == 422 and "已由该组织承办" in refused["error"]["message"]
+    status, moved = _post(staff, f"/api/tickets/{pk}/transfer", {"org_id": tree.yanliang.pk, "note": "需区总协调"})
+    assert status == 200 and moved["org_id"] == tree.yanliang.pk and moved["events"][-1]["kind"] == "transfer"
+    assert _post(staff, f"/api/tickets/{pk}/rate", {"satisfaction": 5})[0] == 422  # not closed yet
+    for move, note in (("accept", ""), ("resolve", "已登记"), ("close", "")):
+        assert _post(staff, f"/api/tickets/{pk}/transition", {"move": move, "note": note})[0] == 200
+    assert _post(staff, f"/api/tickets/{pk}/transition", {"move": "confirm"})[0] == 422  # the requester's move
+    status, rated = _post(staff, f"/api/tickets/{pk}/rate", {"satisfaction": 4, "note": "回访满意"})
+    assert status == 200 and rated["satisfaction"] == 4
+    assert _post(staff, f"/api/tickets/{pk}/rate", {"satisfaction": 5})[0] == 422
+    assert _post(_client(tree.yanta_staff), f"/api/tickets/{pk}/rate", {"satisfaction": 1})[0] == 404
+    assert Ticket.objects.get().satisfaction == 4

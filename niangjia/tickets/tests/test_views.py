@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from niangjia.tickets.choices import Channel, Kind, Status
+from niangjia.tickets.hazards import hazard_triage
 from niangjia.tickets.models import Ticket
 from niangjia.tickets.services import ticket_create, ticket_transition
 
@@ -84,7 +85,7 @@ def test_a_worker_reports_without_login_and_follows_it_by_code(tree, registry) -
     code = re.search(r"<code>([^<]+)</code>", html).group(1)  # type: ignore[union-attr]
     ticket = Ticket.objects.get()
     assert ticket.anonymous and ticket.channel == "online" and ticket.kind == "hazard"
-    ticket_transition(actor=tree.yanliang_staff, ticket=ticket, move="accept")
+    hazard_triage(actor=tree.yanliang_staff, ticket=ticket, grade="general")
     page = client.get(f"/t/{code}/").content.decode()
     assert "已受理" in page and "车间消防通道堵塞" not in page and "yl_staff" not in page and "阎良" not in page
     assert client.get("/t/not-a-code/").status_code == 404
@@ -100,3 +101,27 @@ def test_public_submissions_are_rate_limited_per_address_politely(tree) -> None:
     assert refused.status_code == 429 and "请稍后再试" in refused.content.decode()
     assert Ticket.objects.count() == 2
     assert Client(REMOTE_ADDR="203.0.113.10").post("/t/new/", data).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_requester_rates_a_resolved_ticket_once_and_it_closes(tree) -> None:  # type: ignore[no-untyped-def]
+    ticket, code = ticket_create(
+        actor=None, channel=Channel.ONLINE, kind=Kind.NEED, title="想参加电工培训", org=tree.yanliang, anonymous=True
+    )
+    client = Client()
+    assert 'data-testid="rate-form"' not in client.get(f"/t/{code}/").content.decode()
+    assert client.post(f"/t/{code}/", {"satisfaction": "5"}).status_code == 200  # not resolved: no form, no change
+    ticket_transition(actor=tree.yanliang_staff, ticket=ticket, move="accept")
+    ticket_transition(actor=tree.yanliang_staff, ticket=ticket, move="resolve", note="已报名夜校电工班")
+    assert 'data-testid="rate-form"' in client.get(f"/t/{code}/").content.decode()
+    assert client.post(f"/t/{code}/", {"satisfaction": "9"}).status_code == 200
+    response = client.post(f"/t/{code}/", {"satisfaction": "4", "note": "处理及时"}, follow=True)
+    page = response.content.decode()
+    assert "已结案" in page and "感谢您的评价" in page and "rate-form" not in page and "处理及时" not in page
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.satisfaction) == (Status.CLOSED, 4) and ticket.closed_at is not None
+    kinds = list(ticket.events.values_list("kind", "to_status", "actor"))
+    assert kinds[-2:] == [("transition", "closed", None), ("rated", "", None)]
+    client.post(f"/t/{code}/", {"satisfaction": "1"})
+    ticket.refresh_from_db()
+    assert ticket.satisfaction == 4 and ticket.events.count() == 5

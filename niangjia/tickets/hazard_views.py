@@ -1,0 +1,87 @@
+"""Hazard steps on a ticket's page: triage, the rectification order, the referral, the 四不放过 checklist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from niangjia.orgs.auth import staff_of
+from niangjia.orgs.models import StaffUser
+from niangjia.tickets import selectors
+from niangjia.tickets.choices import ACCIDENT_CHECKLIST
+from niangjia.tickets.forms import ChecklistForm, RectifyForm, ReferForm, TriageForm
+from niangjia.tickets.hazards import hazard_checklist_update, hazard_rectification_order, hazard_refer, hazard_triage
+from niangjia.tickets.models import Ticket
+
+Step = Callable[[StaffUser, Ticket, dict[str, Any]], None]
+
+
+def _step(request: HttpRequest, pk: int, form_class: type[forms.Form], run: Step) -> HttpResponse:
+    user = staff_of(request)
+    ticket = selectors.ticket_get(user=user, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("tickets:detail", pk=pk)
+    try:
+        run(user, ticket, form.cleaned_data)
+        messages.success(request, "已办理。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("tickets:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def triage_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grade a hazard 一般 or 重大 and accept it."""
+
+    def run(user: StaffUser, ticket: Ticket, data: dict[str, Any]) -> None:
+        hazard_triage(actor=user, ticket=ticket, grade=data["grade"], note=data["note"])
+
+    return _step(request, pk, TriageForm, run)
+
+
+@login_required
+@require_POST
+def rectify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Order the enterprise concerned to rectify by a date."""
+
+    def run(user: StaffUser, ticket: Ticket, data: dict[str, Any]) -> None:
+        enterprise = selectors.enterprise_find(user=user, text=data["enterprise"])
+        if data["enterprise"].strip() and enterprise is None:
+            raise ValidationError({"enterprise": "管辖范围内没有这个企业，请核对名称或统一社会信用代码。"})
+        hazard_rectification_order(actor=user, ticket=ticket, rectify_by=data["rectify_by"], enterprise=enterprise)
+
+    return _step(request, pk, RectifyForm, run)
+
+
+@login_required
+@require_POST
+def refer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the referral to 应急管理部门."""
+
+    def run(user: StaffUser, ticket: Ticket, data: dict[str, Any]) -> None:
+        hazard_refer(actor=user, ticket=ticket, note=data["note"])
+
+    return _step(request, pk, ReferForm, run)
+
+
+@login_required
+@require_POST
+def checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the 四不放过 checklist."""
+
+    def run(user: StaffUser, ticket: Ticket, data: dict[str, Any]) -> None:
+        checked = {field: bool(data.get(field)) for field, _ in ACCIDENT_CHECKLIST}
+        hazard_checklist_update(actor=user, ticket=ticket, checked=checked)
+
+    return _step(request, pk, ChecklistForm, run)
