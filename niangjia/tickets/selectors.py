@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
-from niangjia.core.scoping import Action, restrict
+from niangjia.core.scoping import Action, allows, restrict
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise
-from niangjia.tickets.choices import OPEN_STATUSES, EventKind, Status
+from niangjia.tickets.choices import OPEN_STATUSES, Channel, EventKind, Kind, Status
 from niangjia.tickets.models import Ticket, TicketEvent
 from niangjia.tickets.services import code_hash
 
@@ -104,3 +107,103 @@ def handler_get(*, user: Any, pk: int) -> StaffUser:
     if found is None:
         raise Http404("记录不存在或不在您的管辖范围内。")
     return found
+
+
+# Reports. A count under SMALL_COUNT can name a person in a small organization: withheld from roles
+# without Action.SENSITIVE, as in screening's work list summary.
+SMALL_COUNT = 5
+REPORT_GROUPS = (("channel", "渠道"), ("kind", "类型"), ("org", "承办组织"))
+
+
+def _metrics(now: datetime) -> dict[str, Any]:
+    return {
+        "received": Count("id"),
+        "closed": Count("id", filter=Q(status=Status.CLOSED)),
+        "overdue": Count("id", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now) | Q(resolved_at__gt=F("due_at"))),
+        "resolved": Count("id", filter=Q(resolved_at__isnull=False)),
+        "on_time": Count("id", filter=Q(resolved_at__lte=F("due_at"))),
+        "rated": Count("satisfaction"),
+        "satisfaction": Avg("satisfaction"),
+    }
+
+
+def _finish(row: dict[str, Any], *, sensitive: bool) -> dict[str, Any]:
+    """Add the on-time rate; withhold small counts from roles without SENSITIVE."""
+    row["on_time_rate"] = 100 * row["on_time"] / row["resolved"] if row["resolved"] else None
+    if row["rated"] < SMALL_COUNT and not sensitive:
+        row["satisfaction"] = None
+    if not sensitive and 0 < row["received"] < SMALL_COUNT:
+        row.update({k: None for k in ("received", "closed", "overdue", "on_time_rate", "satisfaction")}, few=True)
+    return row
+
+
+def ticket_report(*, user: Any, now: datetime, since: datetime | None = None) -> dict[str, Any]:
+    """Received, closed and overdue tickets by channel, kind and organization, with the on-time rate and
+    average satisfaction, and the median days to close; aggregated in SQL within the user's scope."""
+    qs = restrict(Ticket.objects.all(), user, Action.VIEW)
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
+    sensitive = allows(user, Action.SENSITIVE)
+    metrics = _metrics(now)
+    labels = {"channel": dict(Channel.choices), "kind": dict(Kind.choices)}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for field, _label in REPORT_GROUPS[:2]:
+        rows = qs.values(field).annotate(**metrics).order_by(field)
+        groups[field] = [_finish({**r, "label": labels[field][r[field]]}, sensitive=sensitive) for r in rows]
+    org_rows = qs.values("org_id", "org__name", "org__path").annotate(**metrics).order_by("org__path")[:200]
+    groups["org"] = [_finish({**r, "label": r["org__name"]}, sensitive=sensitive) for r in org_rows]
+    total = _finish(qs.aggregate(**metrics), sensitive=sensitive)
+    return {"groups": groups, "total": total, "median_days": _median_days_to_close(qs)}
+
+
+def _median_days_to_close(qs: QuerySet[Ticket]) -> float | None:
+    """The median days from receipt to close of the closed tickets (two queries, any database)."""
+    closed = qs.filter(closed_at__isnull=False).annotate(
+        took=ExpressionWrapper(F("closed_at") - F("received_at"), output_field=DurationField())
+    )
+    n = closed.count()
+    if not n:
+        return None
+    ordered = closed.order_by("took").values_list("took", flat=True)
+    middle = list(ordered[(n - 1) // 2 : n // 2 + 1])
+    seconds: float = sum(d.total_seconds() for d in middle)
+    return seconds / len(middle) / 86400
+
+
+def first_reply_at(events: Iterable[TicketEvent]) -> datetime | None:
+    """When staff first acted on a ticket after registering it (a move, transfer or note), or None."""
+    return next((e.at for e in events if e.actor_id is not None and e.kind != EventKind.CREATED), None)
+
+
+def same_day_reply(*, received_at: datetime, replied_at: datetime | None, now: datetime) -> str:
+    """The women workers' same-day first-reply target: "met", "missed" or "pending" (still today)."""
+    day = timezone.localdate(received_at)
+    if replied_at is not None:
+        return "met" if timezone.localdate(replied_at) == day else "missed"
+    return "pending" if timezone.localdate(now) == day else "missed"
+
+
+SAME_DAY_LABELS = {"met": "已达成", "missed": "未达成", "pending": "今日内待答复"}
+
+
+def women_reply_report(*, user: Any, now: datetime, days: int = 30, limit: int = 50) -> dict[str, Any]:
+    """Women workers' consultations of the last `days` days and whether each had a first reply the same day."""
+    first = (
+        TicketEvent.objects.filter(ticket=OuterRef("pk"), actor__isnull=False)
+        .exclude(kind=EventKind.CREATED)
+        .order_by("at", "id")
+        .values("at")[:1]
+    )
+    qs = restrict(Ticket.objects.filter(kind=Kind.WOMEN_CONSULTATION), user, Action.VIEW)
+    qs = qs.filter(received_at__gte=now - timedelta(days=days)).annotate(first_reply=Subquery(first))
+    rows = list(qs.order_by("-received_at", "-id").values("pk", "received_at", "first_reply", "status")[:limit])
+    counts: dict[str, int | None] = {"met": 0, "missed": 0, "pending": 0}
+    for row in rows:
+        row["target"] = same_day_reply(received_at=row["received_at"], replied_at=row["first_reply"], now=now)
+        row["target_label"] = SAME_DAY_LABELS[row["target"]]
+        row["status_label"] = Status(row["status"]).label
+        counts[row["target"]] = (counts[row["target"]] or 0) + 1
+    if not allows(user, Action.SENSITIVE):
+        rows = []  # the list names single consultations; the counts stay
+        counts = {k: (v if not v or v >= SMALL_COUNT else None) for k, v in counts.items()}
+    return {"rows": rows, "counts": counts, "days": days}

@@ -8,6 +8,7 @@ app_name = "tickets"
 urlpatterns = [
     path("tickets/", views.queue_view, name="queue"),
     path("tickets/new/", views.create_view, name="create"),
+    path("tickets/report/", views.report_view, name="report"),
     path("tickets/<int:pk>/", views.detail_view, name="detail"),
     path("tickets/<int:pk>/move/", views.move_view, name="move"),
     path("tickets/<int:pk>/transfer/", views.transfer_view, name="transfer"),

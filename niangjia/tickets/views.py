@@ -32,7 +32,7 @@ from niangjia.tickets.forms import (
     TriageForm,
 )
 from niangjia.tickets.hazards import referral_due
-from niangjia.tickets.models import Ticket
+from niangjia.tickets.models import Ticket, TicketEvent
 from niangjia.tickets.ratelimit import hit
 from niangjia.tickets.services import ticket_create, ticket_requester_rate, ticket_transfer, ticket_transition
 from niangjia.tickets.workflow import Move, Transition, allowed_moves
@@ -60,9 +60,11 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=user, pk=pk)
     may_change = allows(user, Action.CHANGE)
     moves = allowed_moves(status=ticket.status, user=user, kind=ticket.kind) if may_change else []
+    events = list(selectors.ticket_events(user=user, ticket=ticket))
     context = {
         "t": ticket,
-        "events": selectors.ticket_events(user=user, ticket=ticket),
+        "events": events,
+        "same_day": _same_day(ticket, events) if ticket.kind == Kind.WOMEN_CONSULTATION else None,
         "moves": [m for m in moves if not m.own_form],
         "hazard": hazard_context(ticket, moves=moves, may_change=may_change) if ticket.kind == Kind.HAZARD else None,
         "transfer_form": TransferForm()
@@ -71,6 +73,26 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": ticket.due_at < timezone.now() and ticket.closed_at is None and ticket.resolved_at is None,
     }
     return render(request, "tickets/detail.html", context)
+
+
+@login_required
+def report_view(request: HttpRequest) -> HttpResponse:
+    """Received, closed and overdue by channel, kind and organization; women workers' same-day replies."""
+    user = staff_of(request)
+    now = timezone.now()
+    report = selectors.ticket_report(user=user, now=now)
+    context = {
+        "report": report,
+        "groups": [(label, field, report["groups"][field]) for field, label in selectors.REPORT_GROUPS],
+        "women": selectors.women_reply_report(user=user, now=now),
+    }
+    return render(request, "tickets/report.html", context)
+
+
+def _same_day(ticket: Ticket, events: list[TicketEvent]) -> dict[str, Any]:
+    replied = selectors.first_reply_at(events)
+    target = selectors.same_day_reply(received_at=ticket.received_at, replied_at=replied, now=timezone.now())
+    return {"label": selectors.SAME_DAY_LABELS[target], "target": target, "replied_at": replied}
 
 
 def hazard_context(ticket: Ticket, *, moves: list[Transition], may_change: bool) -> dict[str, Any]:
