@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -14,7 +14,8 @@ from niangjia.api_fields import NO_NUL, Cursor, Id, PageSize
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors as registry_selectors
 from niangjia.tickets import selectors
-from niangjia.tickets.choices import Channel, Kind, NeedCategory, Status, TicketClass
+from niangjia.tickets.choices import Channel, HazardGrade, Kind, NeedCategory, Status, TicketClass
+from niangjia.tickets.hazards import hazard_checklist_update, hazard_rectification_order, hazard_refer, hazard_triage
 from niangjia.tickets.models import Ticket
 from niangjia.tickets.services import ticket_create, ticket_rate, ticket_transfer, ticket_transition
 from niangjia.tickets.workflow import Move
@@ -51,6 +52,15 @@ class TicketOut(Schema):
     due_at: datetime
     escalations: int
     satisfaction: int | None
+    hazard_grade: HazardGrade | Literal[""]
+    hazard_enterprise_id: int | None
+    rectify_by: date | None
+    verified_at: datetime | None
+    referred_at: datetime | None
+    cause_found: bool
+    responsible_dealt: bool
+    measures_done: bool
+    people_educated: bool
 
 
 class TicketDetailOut(TicketOut):
@@ -86,6 +96,27 @@ class TransferIn(Schema):
 class RateIn(Schema):
     satisfaction: Annotated[int, Field(ge=1, le=5)]
     note: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] = ""
+
+
+class TriageIn(Schema):
+    grade: HazardGrade
+    note: Text2000 = ""
+
+
+class RectifyIn(Schema):
+    rectify_by: date
+    enterprise_id: Id | None = None
+
+
+class ReferIn(Schema):
+    note: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
+
+
+class ChecklistIn(Schema):
+    cause_found: bool = False
+    responsible_dealt: bool = False
+    measures_done: bool = False
+    people_educated: bool = False
 
 
 class MoveIn(Schema):
@@ -189,3 +220,49 @@ def ticket_rate_by_staff(request: HttpRequest, pk: Path[Id], data: RateIn) -> Ti
     ticket = ticket_rate(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), satisfaction=data.satisfaction,
                          note=data.note)  # fmt: skip
     return _detail(request, selectors.ticket_get(user=user, pk=ticket.pk))
+
+
+@router.post(
+    "/{pk}/hazard/triage",
+    response={200: TicketDetailOut, **errors(403, 404)},
+    summary="安全隐患分级受理：一般或重大事故隐患",
+)
+def hazard_triage_api(request: HttpRequest, pk: Path[Id], data: TriageIn) -> TicketDetailOut:
+    user = staff_of(request)
+    hazard_triage(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), grade=data.grade, note=data.note)
+    return _detail(request, selectors.ticket_get(user=user, pk=pk))
+
+
+@router.post(
+    "/{pk}/hazard/rectify",
+    response={200: TicketDetailOut, **errors(403, 404)},
+    summary="安全隐患限期整改：整改期限和涉及企业（可不填）",
+)
+def hazard_rectify_api(request: HttpRequest, pk: Path[Id], data: RectifyIn) -> TicketDetailOut:
+    user = staff_of(request)
+    ticket = selectors.ticket_get(user=user, pk=pk)
+    enterprise = registry_selectors.enterprise_get(user=user, pk=data.enterprise_id) if data.enterprise_id else None
+    hazard_rectification_order(actor=user, ticket=ticket, rectify_by=data.rectify_by, enterprise=enterprise)
+    return _detail(request, selectors.ticket_get(user=user, pk=pk))
+
+
+@router.post(
+    "/{pk}/hazard/refer",
+    response={200: TicketDetailOut, **errors(403, 404)},
+    summary="记录移交应急管理部门（重大事故隐患或整改逾期，一次）",
+)
+def hazard_refer_api(request: HttpRequest, pk: Path[Id], data: ReferIn) -> TicketDetailOut:
+    user = staff_of(request)
+    hazard_refer(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), note=data.note)
+    return _detail(request, selectors.ticket_get(user=user, pk=pk))
+
+
+@router.post(
+    "/{pk}/hazard/checklist",
+    response={200: TicketDetailOut, **errors(403, 404)},
+    summary="事故“四不放过”核查：每项是否已落实",
+)
+def hazard_checklist_api(request: HttpRequest, pk: Path[Id], data: ChecklistIn) -> TicketDetailOut:
+    user = staff_of(request)
+    hazard_checklist_update(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), checked=data.model_dump())
+    return _detail(request, selectors.ticket_get(user=user, pk=pk))

@@ -81,3 +81,26 @@ def test_transfer_and_rate_through_the_api(tree, registry) -> None:  # type: ign
     assert _post(staff, f"/api/tickets/{pk}/rate", {"satisfaction": 5})[0] == 422
     assert _post(_client(tree.yanta_staff), f"/api/tickets/{pk}/rate", {"satisfaction": 1})[0] == 404
     assert Ticket.objects.get().satisfaction == 4
+
+
+@pytest.mark.django_db
+def test_the_hazard_steps_through_the_api(tree, registry) -> None:  # type: ignore[no-untyped-def]
+    staff = _client(tree.yanliang_staff)
+    body = {"channel": "phone_12351", "kind": "hazard", "title": "配电箱未上锁", "org_id": tree.yanliang_street.pk}
+    pk = _post(staff, "/api/tickets", body)[1]["id"]
+    assert _post(staff, f"/api/tickets/{pk}/transition", {"move": "accept"})[0] == 422
+    status, triaged = _post(staff, f"/api/tickets/{pk}/hazard/triage", {"grade": "major", "note": "核实属实"})
+    assert status == 200 and triaged["hazard_grade"] == "major" and triaged["status"] == "accepted"
+    rectify = {"rectify_by": "2099-12-31", "enterprise_id": registry.yl_enterprise.pk}
+    status, ordered = _post(staff, f"/api/tickets/{pk}/hazard/rectify", rectify)
+    assert status == 200 and ordered["rectify_by"] == "2099-12-31"
+    assert ordered["hazard_enterprise_id"] == registry.yl_enterprise.pk
+    assert _post(staff, f"/api/tickets/{pk}/hazard/refer", {"note": "报区应急管理局"})[1]["referred_at"]
+    assert _post(staff, f"/api/tickets/{pk}/hazard/refer", {"note": "再报"})[0] == 422
+    status, checked = _post(staff, f"/api/tickets/{pk}/hazard/checklist", {"cause_found": True})
+    assert status == 200 and checked["cause_found"] and not checked["people_educated"]
+    yanta = _client(tree.yanta_staff)
+    assert _post(yanta, f"/api/tickets/{pk}/hazard/checklist", {"people_educated": True})[0] == 404
+    leader = _client(tree.yanliang_leader)
+    assert _post(leader, f"/api/tickets/{pk}/hazard/checklist", {"people_educated": True})[0] == 403
+    assert not Ticket.objects.get().people_educated
