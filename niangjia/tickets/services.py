@@ -253,7 +253,9 @@ def ticket_requester_rate(*, ticket: Ticket, satisfaction: int, note: str = "", 
 def ticket_escalate(*, ticket_id: int, now: datetime) -> bool:
     """Move one overdue open ticket's handling to the organization above, once per period; return whether it moved."""
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("org__parent").filter(pk=ticket_id).first()
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",)).select_related("org__parent").filter(pk=ticket_id).first()
+        )
         if ticket is None or ticket.status not in OPEN_STATUSES or ticket.escalate_after > now:
             return False
         parent = ticket.org.parent

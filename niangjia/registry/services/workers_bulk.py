@@ -28,7 +28,7 @@ from niangjia.core.scoping import Action, require, restrict
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.choices import EmploymentForm
 from niangjia.registry.identity import id_digest
-from niangjia.registry.models import Employment, Enterprise, Household, Worker
+from niangjia.registry.models import Employment, Enterprise, Household, HouseholdMember, Worker
 from niangjia.registry.services.bulk import (
     BATCH_SIZE,
     ERROR,
@@ -262,7 +262,8 @@ class WorkerBatch:
                         columns.update(STORED_FIELDS.get(name, [name]))
             Worker.objects.bulk_update([w for w, _ in self.changed], sorted(columns), batch_size=BATCH_SIZE)
             changed_ids = [worker.pk for worker, _ in self.changed]
-            Household.objects.filter(members__worker_id__in=changed_ids).update(facts_changed_at=now)
+            members = HouseholdMember.objects.filter(worker_id__in=changed_ids).values("household_id")
+            Household.objects.filter(pk__in=members).update(facts_changed_at=now)
         audit_records(
             [
                 audit_entry(actor=actor, action="registry.worker.create", target=w,
