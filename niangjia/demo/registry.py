@@ -34,7 +34,7 @@ from niangjia.demo.facts import FactMaker, Facts
 from niangjia.demo.households import HouseholdDraft, HouseholdMaker, district_pools
 from niangjia.demo.orgs import TreeSeed
 from niangjia.demo.people import PeopleContext
-from niangjia.demo.writing import TableWriter, sequences_reset
+from niangjia.demo.writing import TableWriter, sequences_reset, statistics_refresh
 from niangjia.registry.models import (
     Document,
     Employment,
@@ -129,6 +129,7 @@ def registry_seed(*, tree: TreeSeed, seed: int, workers: int | None, stdout: Wri
         drawing += time.monotonic() - tick
         _write_chunk(timer, drafts, chunk_facts)
     sequences_reset(list(timer.writers))
+    statistics_refresh()
     _summary(stdout, timer, drawing, time.monotonic() - started)
 
 
