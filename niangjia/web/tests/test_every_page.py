@@ -81,7 +81,9 @@ def shape(url: str) -> str:
     return re.sub(r"\d+", "N", url.split("?")[0])
 
 
-BUTTON = re.compile(r'<a\b[^>]*class="[^"]*\bbtn\b[^"]*"[^>]*href="(/[^"#]*)"|<a\b[^>]*href="(/[^"#]*)"[^>]*class="[^"]*\bbtn\b')
+BUTTON = re.compile(
+    r'<a\b[^>]*class="[^"]*\bbtn\b[^"]*"[^>]*href="(/[^"#]*)"|<a\b[^>]*href="(/[^"#]*)"[^>]*class="[^"]*\bbtn\b'
+)
 LEADER_NEVER = ("导入", "登记职工", "登记家庭", "编辑", "去办理", "添加成员", "提交调动申请")
 
 
