@@ -187,7 +187,7 @@ def create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记诉求 #{ticket.pk}。请把查询码告知反映人：{code}")
             return redirect("tickets:detail", pk=ticket.pk)
-    return render(request, "tickets/create.html", {"form": form})
+    return render(request, "tickets/create.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _limited(request: HttpRequest, bucket: str, limit: int) -> HttpResponse | None:
@@ -198,7 +198,7 @@ def _limited(request: HttpRequest, bucket: str, limit: int) -> HttpResponse | No
 
 def public_new_view(request: HttpRequest) -> HttpResponse:
     """A worker reports a hazard or a request without logging in, and receives a tracking code."""
-    form = PublicReportForm(request.POST or None)
+    form = PublicReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         refused = _limited(request, "submit", settings.TICKET_PUBLIC_SUBMISSIONS_PER_HOUR)
         if refused:
@@ -218,7 +218,7 @@ def public_new_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.messages)
         else:
             return render(request, "tickets/public_done.html", {"code": code})
-    return render(request, "tickets/public_new.html", {"form": form})
+    return render(request, "tickets/public_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def public_status_view(request: HttpRequest, code: str) -> HttpResponse:

@@ -125,3 +125,15 @@ def test_the_requester_rates_a_resolved_ticket_once_and_it_closes(tree) -> None:
     client.post(f"/t/{code}/", {"satisfaction": "1"})
     ticket.refresh_from_db()
     assert ticket.satisfaction == 4 and ticket.events.count() == 5
+
+
+def test_a_bad_public_report_is_a_400_in_chinese_and_writes_nothing(client, tree):  # type: ignore[no-untyped-def]
+    from niangjia.tickets.models import Ticket
+
+    answers = [
+        client.post("/t/new/", data)
+        for data in ({}, {"kind": "nope", "title": "x" * 201}, {"kind": "hazard", "title": "有隐患", "org": "999999"})
+    ]
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert all("这个字段是必填项" in a.content.decode() or "选择" in a.content.decode() for a in answers)
+    assert not Ticket.objects.exists()
