@@ -16,11 +16,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from niangjia.api_errors import schema_error_details, schema_error_message
+from niangjia.assistance.api import router as assistance_router
 from niangjia.core.api import router as core_router
 from niangjia.core.apidocs import docs_access
 from niangjia.core.disclosure import DisclosureLimitReached
+from niangjia.funds.api import router as funds_router
 from niangjia.orgs.api import router as orgs_router
 from niangjia.orgs.services import token_authenticate
+from niangjia.outreach.api import router as outreach_router
 from niangjia.registry.api import router as registry_router
 from niangjia.registry.api_transfers import router as transfers_router
 from niangjia.registry.services.workers import WorkerRegisteredElsewhere
@@ -117,3 +120,6 @@ api.add_router("/registry", registry_router, tags=["名册"])
 api.add_router("/registry/transfers", transfers_router, tags=["名册"])
 api.add_router("/screening", screening_router, tags=["政策找人"])
 api.add_router("/tickets", tickets_router, tags=["诉求工单"])
+api.add_router("/outreach", outreach_router, tags=["大走访"])
+api.add_router("/funds", funds_router, tags=["帮扶资金"])
+api.add_router("/assistance", assistance_router, tags=["帮扶申请"])

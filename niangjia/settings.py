@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "niangjia.registry",
     "niangjia.screening",
     "niangjia.tickets",
+    "niangjia.outreach",
+    "niangjia.funds",
+    "niangjia.assistance",
     "niangjia.web",
     "niangjia.demo",
 ]

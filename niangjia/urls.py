@@ -9,6 +9,9 @@ urlpatterns = [
     path("orgs/", include("niangjia.orgs.urls")),
     path("registry/", include("niangjia.registry.urls")),
     path("screening/", include("niangjia.screening.urls")),
+    path("outreach/", include("niangjia.outreach.urls")),
+    path("funds/", include("niangjia.funds.urls")),
+    path("assistance/", include("niangjia.assistance.urls")),
     path("", include("niangjia.tickets.urls")),
     path("", include("niangjia.web.urls")),
 ]

@@ -39,12 +39,15 @@ class Command(BaseCommand):
 
     def _extensions(self) -> list[Any]:
         # Later parts add their demo data here (a module in niangjia/demo/), in dependency order.
+        from niangjia.demo.assistance import assistance_seed
+        from niangjia.demo.funds import funds_seed
+        from niangjia.demo.outreach import outreach_seed
         from niangjia.demo.registry import registry_seed
         from niangjia.demo.screening import screening_seed
         from niangjia.demo.tickets import tickets_seed
         from niangjia.demo.transfers import transfers_seed
 
-        return [registry_seed, transfers_seed, tickets_seed, screening_seed]
+        return [registry_seed, transfers_seed, tickets_seed, outreach_seed, screening_seed, funds_seed, assistance_seed]
 
     def _print_logins(self, logins: list[tuple[str, str, str]] | None) -> None:
         from niangjia.orgs.models import StaffUser

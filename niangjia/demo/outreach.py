@@ -1,0 +1,11 @@
+"""Demo data of the outreach part (filled in by the outreach work; see the part's docs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niangjia.demo.orgs import TreeSeed
+
+
+def outreach_seed(*, tree: TreeSeed, seed: int, workers: int, stdout: Any) -> None:
+    """Write the outreach part's demo data through its services."""
