@@ -23,12 +23,13 @@ $(STAMP_PY): requirements.lock pyproject.toml
 # Front-end packages come from npm (package-lock.json); only their built files are served.
 $(STAMP_JS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf niangjia/static_build/vendor && mkdir -p niangjia/static_build/vendor/{bootstrap,htmx,echarts,leaflet}
+	rm -rf niangjia/static_build/vendor && mkdir -p niangjia/static_build/vendor/{bootstrap,htmx,echarts,leaflet,dexie}
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map niangjia/static_build/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map niangjia/static_build/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js niangjia/static_build/vendor/htmx/
 	cp node_modules/echarts/dist/echarts.min.js niangjia/static_build/vendor/echarts/
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images niangjia/static_build/vendor/leaflet/
+	cp node_modules/dexie/dist/dexie.min.js node_modules/dexie/dist/dexie.min.js.map niangjia/static_build/vendor/dexie/
 	@touch $@
 
 assets: $(STAMP_JS)
