@@ -26,6 +26,7 @@ from niangjia.orgs.services import token_authenticate
 from niangjia.outreach.api import router as outreach_router
 from niangjia.registry.api import router as registry_router
 from niangjia.registry.api_transfers import router as transfers_router
+from niangjia.reports.api import router as reports_router
 from niangjia.registry.services.workers import WorkerRegisteredElsewhere
 from niangjia.screening.api import router as screening_router
 from niangjia.tickets.api import router as tickets_router
@@ -123,3 +124,4 @@ api.add_router("/tickets", tickets_router, tags=["诉求工单"])
 api.add_router("/outreach", outreach_router, tags=["大走访"])
 api.add_router("/funds", funds_router, tags=["帮扶资金"])
 api.add_router("/assistance", assistance_router, tags=["帮扶申请"])
+api.add_router("/reports", reports_router, tags=["统计报表"])

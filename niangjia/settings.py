@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "niangjia.outreach",
     "niangjia.funds",
     "niangjia.assistance",
+    "niangjia.reports",
     "niangjia.web",
     "niangjia.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("outreach/", include("niangjia.outreach.urls")),
     path("funds/", include("niangjia.funds.urls")),
     path("assistance/", include("niangjia.assistance.urls")),
+    path("reports/", include("niangjia.reports.urls")),
     path("", include("niangjia.tickets.urls")),
     path("", include("niangjia.web.urls")),
 ]
