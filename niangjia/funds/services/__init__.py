@@ -1,0 +1,22 @@
+"""Funds writes. Each service checks scope, validates, runs in one transaction with its audit entry.
+
+The interface the assistance part uses (docs/funds.md lists it with its signatures):
+`commitment_create`, `commitment_release`, `disbursement_pay`, `disbursement_fail`,
+`payment_batch_create`, and `niangjia.funds.listeners.payment_listener_add`.
+"""
+
+from niangjia.funds.services.commitments import commitment_create, commitment_release
+from niangjia.funds.services.disbursements import disbursement_fail, disbursement_pay
+from niangjia.funds.services.ledger import household_cap
+from niangjia.funds.services.pools import allocation_add, allocation_reverse, pool_create
+
+__all__ = [
+    "allocation_add",
+    "allocation_reverse",
+    "commitment_create",
+    "commitment_release",
+    "disbursement_fail",
+    "disbursement_pay",
+    "household_cap",
+    "pool_create",
+]
