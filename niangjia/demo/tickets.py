@@ -17,11 +17,11 @@ from niangjia.demo.orgs import TreeSeed
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise
 from niangjia.tickets.choices import Channel, HazardGrade, Kind, NeedCategory, TicketClass
+from niangjia.tickets.followups import followup_record
 from niangjia.tickets.hazards import hazard_rectification_order, hazard_triage
 from niangjia.tickets.models import Ticket
 from niangjia.tickets.services import (
     ticket_create,
-    ticket_rate,
     ticket_transfer,
     ticket_transition,
     tickets_escalate_overdue,
@@ -113,7 +113,9 @@ def _one(
             actor=admin if move == "close" else actor, ticket=ticket, move=move, note=note, now=at
         )
     if stage == "rated":
-        ticket_rate(actor=admin, ticket=ticket, satisfaction=rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0])
+        if not ticket.anonymous:
+            followup_record(actor=admin, ticket=ticket, called_at=now, reached=True,
+                            satisfaction=rng.choices([5, 4, 3, 2], weights=[70, 20, 7, 3])[0])  # fmt: skip
     elif stage == "reopened":
         ticket_transition(actor=admin, ticket=ticket, move="reopen", note="回访发现问题未彻底解决。", now=now)
 

@@ -1,150 +1,41 @@
-"""Tickets API: list, detail, create and workflow moves, scoped like the pages."""
+"""Tickets API: list, detail, the report, create, workflow moves, transfer and the hazard steps, scoped like the pages.
+
+Files, cooperation and follow-up calls are in `api_aftercare.py`, mounted on this router.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Literal
-
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
-from pydantic import Field, StringConstraints
+from django.utils import timezone
+from ninja import Path, Query, Router, Status
 
 from niangjia.api_errors import errors
-from niangjia.api_fields import NO_NUL, Cursor, Id, PageSize
+from niangjia.api_fields import Cursor, Id, PageSize
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors as registry_selectors
 from niangjia.tickets import selectors
-from niangjia.tickets.choices import Channel, HazardGrade, Kind, NeedCategory, Status, TicketClass
+from niangjia.tickets.api_aftercare import router as aftercare_router
+from niangjia.tickets.api_out import detail, ticket_out
 from niangjia.tickets.hazards import hazard_checklist_update, hazard_rectification_order, hazard_refer, hazard_triage
-from niangjia.tickets.models import Ticket
-from niangjia.tickets.services import ticket_create, ticket_rate, ticket_transfer, ticket_transition
-from niangjia.tickets.workflow import Move
+from niangjia.tickets.reporting import TicketReportFilter, report_choices, ticket_report, women_reply_report
+from niangjia.tickets.schemas import (
+    ChecklistIn,
+    MoveIn,
+    RectifyIn,
+    ReferIn,
+    ReportOut,
+    ReportRowOut,
+    TicketCreatedOut,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+    TransferIn,
+    TriageIn,
+)
+from niangjia.tickets.services import ticket_create, ticket_transfer, ticket_transition
 
 router = Router()
-
-Text2000 = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
-
-
-class EventOut(Schema):
-    at: datetime
-    kind: str
-    actor: str | None
-    from_status: str
-    to_status: str
-    from_org_id: int | None
-    to_org_id: int | None
-    note: str
-
-
-class TicketOut(Schema):
-    id: int
-    channel: Channel
-    kind: Kind
-    category: str
-    title: str
-    status: Status
-    ticket_class: TicketClass
-    org_id: int
-    handler_id: int | None
-    anonymous: bool
-    received_at: datetime
-    due_at: datetime
-    escalations: int
-    satisfaction: int | None
-    hazard_grade: HazardGrade | Literal[""]
-    hazard_enterprise_id: int | None
-    rectify_by: date | None
-    verified_at: datetime | None
-    referred_at: datetime | None
-    cause_found: bool
-    responsible_dealt: bool
-    measures_done: bool
-    people_educated: bool
-
-
-class TicketDetailOut(TicketOut):
-    description: str
-    resolution: str
-    events: list[EventOut]
-
-
-class TicketCreatedOut(TicketOut):
-    tracking_code: str
-
-
-class TicketIn(Schema):
-    channel: Channel
-    kind: Kind
-    title: Title
-    org_id: Id
-    description: Text2000 = ""
-    category: NeedCategory | Literal[""] = ""
-    ticket_class: TicketClass = TicketClass.ORDINARY
-    handler_id: Id | None = None
-    worker_id: Id | None = None
-    enterprise_id: Id | None = None
-    anonymous: bool = False
-
-
-class TransferIn(Schema):
-    org_id: Id
-    note: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
-    handler_id: Id | None = None
-
-
-class RateIn(Schema):
-    satisfaction: Annotated[int, Field(ge=1, le=5)]
-    note: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] = ""
-
-
-class TriageIn(Schema):
-    grade: HazardGrade
-    note: Text2000 = ""
-
-
-class RectifyIn(Schema):
-    rectify_by: date
-    enterprise_id: Id | None = None
-
-
-class ReferIn(Schema):
-    note: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
-
-
-class ChecklistIn(Schema):
-    cause_found: bool = False
-    responsible_dealt: bool = False
-    measures_done: bool = False
-    people_educated: bool = False
-
-
-class MoveIn(Schema):
-    move: Move
-    note: Text2000 = ""
-
-
-def _out(ticket: Ticket) -> TicketOut:
-    return TicketOut.model_validate(ticket, from_attributes=True)
-
-
-def _detail(request: HttpRequest, ticket: Ticket) -> TicketDetailOut:
-    events = [
-        EventOut(
-            at=e.at,
-            kind=e.kind,
-            actor=e.actor.username if e.actor else None,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            from_org_id=e.from_org_id,
-            to_org_id=e.to_org_id,
-            note=e.note,
-        )
-        for e in selectors.ticket_events(user=staff_of(request), ticket=ticket)
-    ]
-    return TicketDetailOut(
-        **_out(ticket).model_dump(), description=ticket.description, resolution=ticket.resolution, events=events
-    )
+router.add_router("", aftercare_router)
 
 
 @router.get(
@@ -154,16 +45,44 @@ def ticket_list(
     request: HttpRequest, open_only: bool = True, after_id: Cursor | None = None, limit: PageSize = 50
 ) -> list[TicketOut]:
     rows = selectors.ticket_list(user=staff_of(request), open_only=open_only, after_id=after_id, limit=min(limit, 500))
-    return [_out(t) for t in rows]
+    return [ticket_out(t) for t in rows]
 
 
-@router.get("/{pk}", response={200: TicketDetailOut, **errors(403, 404)}, summary="一件诉求及其办理记录")
+@router.get(
+    "/report",
+    response={200: ReportOut, **errors(403)},
+    summary="诉求统计：收到、结案、超期，按渠道、类型、承办组织；与统计页面和导出同一筛选、同样的数字",
+)
+def ticket_report_api(request: HttpRequest, filters: Query[TicketReportFilter]) -> ReportOut:
+    user = staff_of(request)
+    now = timezone.now()
+    report = ticket_report(user=user, now=now, filters=filters)
+    women = women_reply_report(user=user, now=now, filters=filters)
+    groups = {field: [ReportRowOut(**row) for row in rows] for field, rows in report["groups"].items()}
+    return ReportOut(
+        as_of=now,
+        filtered_by=filters.describe(report_choices(user=user)),
+        total=ReportRowOut(**report["total"], label="合计"),
+        median_days=report["median_days"],
+        by_channel=groups["channel"],
+        by_kind=groups["kind"],
+        by_org=groups["org"],
+        enterprise_problems=report["partner"],
+        women_same_day=women["counts"],
+    )
+
+
+@router.get(
+    "/{pk}",
+    response={200: TicketDetailOut, **errors(403, 404)},
+    summary="一件诉求及其办理记录、照片和材料、对接合作、回访",
+)
 def ticket_detail(request: HttpRequest, pk: Path[Id]) -> TicketDetailOut:
-    return _detail(request, selectors.ticket_get(user=staff_of(request), pk=pk))
+    return detail(request, selectors.ticket_get(user=staff_of(request), pk=pk))
 
 
 @router.post("", response={201: TicketCreatedOut, **errors(403, 404)}, summary="登记诉求；返回查询码（只返回这一次）")
-def ticket_new(request: HttpRequest, data: TicketIn) -> tuple[int, TicketCreatedOut]:
+def ticket_new(request: HttpRequest, data: TicketIn) -> Status[TicketCreatedOut]:
     user = staff_of(request)
     org = selectors.org_get(user=user, pk=data.org_id)
     ticket, code = ticket_create(
@@ -180,20 +99,20 @@ def ticket_new(request: HttpRequest, data: TicketIn) -> tuple[int, TicketCreated
         enterprise=registry_selectors.enterprise_get(user=user, pk=data.enterprise_id) if data.enterprise_id else None,
         anonymous=data.anonymous,
     )
-    return 201, TicketCreatedOut(**_out(ticket).model_dump(), tracking_code=code)
+    return Status(201, TicketCreatedOut(**ticket_out(ticket).model_dump(), tracking_code=code))
 
 
 @router.post(
     "/{pk}/transition",
     response={200: TicketDetailOut, **errors(403, 404)},
-    summary="办理：受理、开始办理、办结、回访结案、重新办理；不允许的操作返回 422 且不改变任何记录",
+    summary="办理：受理、开始办理、整改验收、办结、回访结案、重新办理；不允许的操作返回 422 且不改变任何记录",
 )
 def ticket_move(request: HttpRequest, pk: Path[Id], data: MoveIn) -> TicketDetailOut:
     user = staff_of(request)
     ticket = ticket_transition(
         actor=user, ticket=selectors.ticket_get(user=user, pk=pk), move=data.move, note=data.note
     )
-    return _detail(request, selectors.ticket_get(user=user, pk=ticket.pk))
+    return detail(request, selectors.ticket_get(user=user, pk=ticket.pk))
 
 
 @router.post(
@@ -207,19 +126,7 @@ def ticket_transfer_to(request: HttpRequest, pk: Path[Id], data: TransferIn) -> 
     org = selectors.org_get(user=user, pk=data.org_id)
     handler = selectors.handler_get(user=user, pk=data.handler_id) if data.handler_id else None
     ticket = ticket_transfer(actor=user, ticket=ticket, org=org, note=data.note, handler=handler)
-    return _detail(request, ticket)
-
-
-@router.post(
-    "/{pk}/rate",
-    response={200: TicketDetailOut, **errors(403, 404)},
-    summary="回访时记录反映人的满意度（1–5 分），结案后一次",
-)
-def ticket_rate_by_staff(request: HttpRequest, pk: Path[Id], data: RateIn) -> TicketDetailOut:
-    user = staff_of(request)
-    ticket = ticket_rate(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), satisfaction=data.satisfaction,
-                         note=data.note)  # fmt: skip
-    return _detail(request, selectors.ticket_get(user=user, pk=ticket.pk))
+    return detail(request, ticket)
 
 
 @router.post(
@@ -230,7 +137,7 @@ def ticket_rate_by_staff(request: HttpRequest, pk: Path[Id], data: RateIn) -> Ti
 def hazard_triage_api(request: HttpRequest, pk: Path[Id], data: TriageIn) -> TicketDetailOut:
     user = staff_of(request)
     hazard_triage(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), grade=data.grade, note=data.note)
-    return _detail(request, selectors.ticket_get(user=user, pk=pk))
+    return detail(request, selectors.ticket_get(user=user, pk=pk))
 
 
 @router.post(
@@ -243,7 +150,7 @@ def hazard_rectify_api(request: HttpRequest, pk: Path[Id], data: RectifyIn) -> T
     ticket = selectors.ticket_get(user=user, pk=pk)
     enterprise = registry_selectors.enterprise_get(user=user, pk=data.enterprise_id) if data.enterprise_id else None
     hazard_rectification_order(actor=user, ticket=ticket, rectify_by=data.rectify_by, enterprise=enterprise)
-    return _detail(request, selectors.ticket_get(user=user, pk=pk))
+    return detail(request, selectors.ticket_get(user=user, pk=pk))
 
 
 @router.post(
@@ -254,7 +161,7 @@ def hazard_rectify_api(request: HttpRequest, pk: Path[Id], data: RectifyIn) -> T
 def hazard_refer_api(request: HttpRequest, pk: Path[Id], data: ReferIn) -> TicketDetailOut:
     user = staff_of(request)
     hazard_refer(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), note=data.note)
-    return _detail(request, selectors.ticket_get(user=user, pk=pk))
+    return detail(request, selectors.ticket_get(user=user, pk=pk))
 
 
 @router.post(
@@ -265,4 +172,4 @@ def hazard_refer_api(request: HttpRequest, pk: Path[Id], data: ReferIn) -> Ticke
 def hazard_checklist_api(request: HttpRequest, pk: Path[Id], data: ChecklistIn) -> TicketDetailOut:
     user = staff_of(request)
     hazard_checklist_update(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), checked=data.model_dump())
-    return _detail(request, selectors.ticket_get(user=user, pk=pk))
+    return detail(request, selectors.ticket_get(user=user, pk=pk))

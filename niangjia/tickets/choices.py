@@ -65,6 +65,9 @@ class EventKind(models.TextChoices):
     RECTIFY = "rectify", "限期整改"
     REFERRED = "referred", "移交应急管理部门"
     CHECKLIST = "checklist", "四不放过核查"
+    ATTACHED = "attached", "上传照片或材料"
+    COOPERATION = "cooperation", "对接合作"
+    FOLLOW_UP = "follow_up", "回访"
 
 
 class HazardGrade(models.TextChoices):
@@ -81,3 +84,14 @@ ACCIDENT_CHECKLIST = (
     ("measures_done", "整改措施未落实不放过"),
     ("people_educated", "有关人员未受到教育不放过"),
 )
+
+
+class AttachmentPurpose(models.TextChoices):
+    """What an uploaded file is for; only the public's own report photos are ever shown on the public page."""
+
+    REPORT_PHOTO = "report_photo", "反映照片"
+    VERIFICATION_PHOTO = "verification_photo", "整改验收照片"
+    DOCUMENT = "document", "材料"
+
+
+PHOTO_PURPOSES = (AttachmentPurpose.REPORT_PHOTO, AttachmentPurpose.VERIFICATION_PHOTO)

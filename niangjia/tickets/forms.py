@@ -1,11 +1,65 @@
-"""Ticket forms: staff intake, workflow moves, transfer, and the public report."""
+"""Ticket forms: staff intake, workflow moves, transfer, uploads, cooperation, follow-up calls, the public report."""
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from niangjia.core.ranges import DATE_MAX, DATE_MIN
 from niangjia.orgs.models import StaffUser, UnionOrg
-from niangjia.tickets.choices import ACCIDENT_CHECKLIST, Channel, HazardGrade, Kind, NeedCategory, TicketClass
+from niangjia.tickets.choices import (
+    ACCIDENT_CHECKLIST,
+    AttachmentPurpose,
+    Channel,
+    HazardGrade,
+    Kind,
+    NeedCategory,
+    TicketClass,
+)
+
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by its content later (`uploads.check_uploads`)."""
+
+    def __init__(self, *args: Any, accept: str = PHOTO_TYPES, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class StyledForm(forms.Form):
+    """A form whose fields carry Bootstrap's classes (rendered field by field in the templates)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select mb-2"
+            else:
+                widget.attrs["class"] = "form-control mb-2"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
+
 
 STAFF_CHANNELS = [(c.value, c.label) for c in (Channel.WALK_IN, Channel.WINDOW, Channel.PHONE, Channel.VISIT)]
 
@@ -39,6 +93,7 @@ class TicketForm(forms.Form):
 class MoveForm(forms.Form):
     move = forms.CharField(max_length=16, widget=forms.HiddenInput)
     note = forms.CharField(label="说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = MultipleFileField(label="整改验收照片", required=False)
 
 
 class TransferForm(forms.Form):
@@ -63,6 +118,7 @@ class PublicReportForm(forms.Form):
         label="详细情况（地点、时间、经过）", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     anonymous = forms.BooleanField(label="匿名反映（不留任何个人信息）", required=False, initial=True)
+    photos = MultipleFileField(label="照片（可不传，最多 3 张，JPEG、PNG 或 WebP）", required=False)
 
 
 class PublicLookupForm(forms.Form):
@@ -122,3 +178,65 @@ class ChecklistForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for field, label in ACCIDENT_CHECKLIST:
             self.fields[field] = forms.BooleanField(label=label, required=False)
+
+
+class AttachmentForm(forms.Form):
+    """Staff add photos or papers to a ticket."""
+
+    prefix = "attach"
+
+    purpose = forms.ChoiceField(label="用途", choices=AttachmentPurpose.choices)
+    upload = MultipleFileField(label="文件（最多 3 个：照片或 PDF）", accept=f"{PHOTO_TYPES},application/pdf")
+
+    def __init__(self, *args: Any, hazard: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].widget.attrs["class"] = "form-select mb-2"
+        self.fields["upload"].widget.attrs["class"] = "form-control mb-2"
+        if not hazard:
+            purpose = self.fields["purpose"]
+            assert isinstance(purpose, forms.ChoiceField)
+            purpose.choices = [c for c in AttachmentPurpose.choices if c[0] != AttachmentPurpose.VERIFICATION_PHOTO]
+
+
+class CooperationForm(StyledForm):
+    """Match an enterprise problem with a partner: a registry enterprise or a provider by name."""
+
+    prefix = "coop"
+
+    partner = forms.CharField(
+        label="合作方（名册中企业的名称或统一社会信用代码；名册外的服务机构填写全称）", max_length=200
+    )
+    work = forms.CharField(label="合作内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    started_on = forms.DateField(label="开始日期", widget=_date_input())
+
+
+class CooperationFinishForm(forms.Form):
+    """Record how a cooperation ended."""
+
+    prefix = "done"
+
+    finished_on = forms.DateField(label="完成日期", widget=_date_input())
+    result = forms.CharField(label="合作成效", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(StyledForm):
+    """A follow-up call: when, whether the requester was reached, their satisfaction, and whether to close."""
+
+    prefix = "call"
+
+    called_at = forms.DateTimeField(
+        label="回访时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    reached = forms.TypedChoiceField(
+        label="是否联系上", choices=[("1", "已联系上"), ("0", "未联系上")], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    satisfaction = forms.TypedChoiceField(
+        label="满意度（联系上时填写）",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "未评价"), (5, "5 分 非常满意"), (4, "4 分"), (3, "3 分"), (2, "2 分"), (1, "1 分 不满意")],
+    )
+    note = forms.CharField(label="回访情况", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    close = forms.BooleanField(label="回访后结案", required=False)

@@ -17,8 +17,8 @@ from niangjia.core.scoping import Action, require
 from niangjia.orgs.models import StaffUser
 from niangjia.registry.models import Enterprise
 from niangjia.tickets.choices import ACCIDENT_CHECKLIST, OPEN_STATUSES, EventKind, HazardGrade, Kind
+from niangjia.tickets.events import event_write
 from niangjia.tickets.models import Ticket
-from niangjia.tickets.services import event_write
 from niangjia.tickets.workflow import Move, check_move
 
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
+from niangjia.core.ranges import date_range
 from niangjia.core.scoping import ScopeSpec
-from niangjia.tickets.choices import Channel, EventKind, HazardGrade, Kind, NeedCategory, Status, TicketClass
+from niangjia.tickets.choices import (
+    AttachmentPurpose,
+    Channel,
+    EventKind,
+    HazardGrade,
+    Kind,
+    NeedCategory,
+    Status,
+    TicketClass,
+)
 
 
 class Ticket(models.Model):
@@ -152,3 +162,127 @@ class PublicHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} {self.hour:%Y-%m-%d %H}:00 {self.count}"
+
+
+class TicketAttachment(models.Model):
+    """A photo or a paper of a ticket, checked by its content and stored under MEDIA_ROOT by its digest.
+
+    Photos are re-encoded as JPEG without any metadata (no EXIF: no GPS, no device) and come with a
+    thumbnail; a PDF is kept as sent. `size` and `sha256` are those of the stored file. The file's
+    name as sent is never used for storing it.
+    """
+
+    ticket = models.ForeignKey(Ticket, verbose_name="诉求", on_delete=models.CASCADE, related_name="attachments")
+    purpose = models.CharField("用途", max_length=24, choices=AttachmentPurpose.choices)
+    file = models.FileField("文件", max_length=120)
+    thumb = models.FileField("缩略图", max_length=120, blank=True)
+    content_type = models.CharField("文件类型", max_length=32)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    width = models.PositiveIntegerField("宽（像素）", null=True, blank=True)
+    height = models.PositiveIntegerField("高（像素）", null=True, blank=True)
+    name = models.CharField("原文件名", max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间")
+
+    scope = ScopeSpec(org="ticket__org", cadre="ticket__handler")
+
+    class Meta:
+        verbose_name = "诉求附件"
+        verbose_name_plural = "诉求附件"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "purpose"], name="ticket_attachment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"
+
+    @property
+    def is_photo(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Cooperation(models.Model):
+    """对接合作: a partner enterprise of the registry, or a provider by name, matched with an enterprise's problem,
+    what it was to do, and — once finished — what came of it."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="诉求", on_delete=models.CASCADE, related_name="cooperations")
+    partner = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="合作企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    partner_name = models.CharField("合作方", max_length=200, blank=True)
+    work = models.TextField("合作内容", max_length=2000)
+    started_on = models.DateField("开始日期", validators=date_range())
+    finished_on = models.DateField("完成日期", null=True, blank=True, validators=date_range())
+    result = models.TextField("合作成效", max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间")
+
+    scope = ScopeSpec(org="ticket__org", cadre="ticket__handler")
+
+    class Meta:
+        verbose_name = "对接合作"
+        verbose_name_plural = "对接合作"
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner__isnull=False) | ~Q(partner_name=""), name="cooperation_names_a_partner"
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_on__isnull=True) | Q(finished_on__gte=F("started_on")),
+                name="cooperation_finishes_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"对接合作 {self.partner_label}"
+
+    @property
+    def partner_label(self) -> str:
+        return self.partner.name if self.partner is not None else self.partner_name
+
+
+class FollowUpCall(models.Model):
+    """回访: a call to the requester after the ticket was resolved — who called, when, whether they were
+    reached, and the satisfaction they gave on the call."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="诉求", on_delete=models.CASCADE, related_name="followups")
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT, related_name="+"
+    )
+    called_at = models.DateTimeField("回访时间")
+    reached = models.BooleanField("联系上")
+    satisfaction = models.PositiveSmallIntegerField(
+        "满意度", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.TextField("回访情况", max_length=2000, blank=True)
+    created_at = models.DateTimeField("记录时间")
+
+    scope = ScopeSpec(org="ticket__org", cadre="ticket__handler")
+
+    class Meta:
+        verbose_name = "回访记录"
+        verbose_name_plural = "回访记录"
+        ordering = ["called_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(reached=True, satisfaction__gte=1, satisfaction__lte=5),
+                name="followup_satisfaction_when_reached",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"回访 {self.called_at:%Y-%m-%d %H:%M}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,3 +36,9 @@ def hit(*, address: str | None, bucket: str, limit: int) -> bool:
         except IntegrityError:  # another request of the same address created it first
             return hit(address=address, bucket=bucket, limit=limit)
     return limit >= 1
+
+
+def hits_prune(*, before: datetime) -> int:
+    """Delete the counters of hours that started before `before` (they limit nothing any more); return how many."""
+    deleted, _ = PublicHit.objects.filter(hour__lt=before).delete()
+    return deleted

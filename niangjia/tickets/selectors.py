@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from niangjia.core.scoping import Action, allows, restrict
+from niangjia.core.scoping import Action, restrict
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise
-from niangjia.tickets.choices import OPEN_STATUSES, Channel, EventKind, Kind, Status
-from niangjia.tickets.models import Ticket, TicketEvent
+from niangjia.tickets.choices import OPEN_STATUSES, AttachmentPurpose, EventKind, Status
+from niangjia.tickets.models import Cooperation, FollowUpCall, Ticket, TicketAttachment, TicketEvent
 from niangjia.tickets.services import code_hash
 
 PAGE_SIZE = 50
@@ -60,6 +57,10 @@ def ticket_by_code(*, code: str) -> Ticket | None:
     return Ticket.objects.filter(code_hash=code_hash(code)).first()
 
 
+# The public steps name what happened, never to whom: the rating (its comment), uploads, who cooperated.
+PUBLIC_HIDDEN_EVENTS = (EventKind.RATED, EventKind.ATTACHED)
+
+
 def ticket_public_status(*, code: str) -> dict[str, Any] | None:
     """What a requester may see by tracking code: kind, status and dates; nothing personal, no names."""
     ticket = ticket_by_code(code=code)
@@ -67,7 +68,7 @@ def ticket_public_status(*, code: str) -> dict[str, Any] | None:
         return None
     steps = (
         TicketEvent.objects.filter(ticket=ticket)
-        .exclude(kind=EventKind.RATED)
+        .exclude(kind__in=PUBLIC_HIDDEN_EVENTS)
         .order_by("at", "id")
         .values_list("at", "kind", "to_status")
     )
@@ -81,7 +82,63 @@ def ticket_public_status(*, code: str) -> dict[str, Any] | None:
         "rated": ticket.satisfaction is not None,
         "can_rate": ticket.status == Status.RESOLVED and ticket.satisfaction is None,
         "steps": [(at, EventKind(kind).label, to_status) for at, kind, to_status in steps],
+        "photos": list(_public_photos(ticket)),
     }
+
+
+def _public_photos(ticket: Ticket) -> QuerySet[TicketAttachment]:
+    # Only what the public sent with the report: never verification photos or staff uploads (names, faces, sites).
+    return TicketAttachment.objects.filter(
+        ticket=ticket, purpose=AttachmentPurpose.REPORT_PHOTO, uploaded_by__isnull=True
+    ).order_by("id")
+
+
+def public_photo_get(*, code: str, pk: int) -> TicketAttachment:
+    """A report photo the public sent with the request the tracking code names; Http404 otherwise."""
+    ticket = ticket_by_code(code=code)
+    found = _public_photos(ticket).filter(pk=pk).first() if ticket is not None else None
+    if found is None:
+        raise Http404("没有找到这张照片。")
+    return found
+
+
+def ticket_attachments(*, user: Any, ticket: Ticket) -> list[TicketAttachment]:
+    """A ticket's photos and papers, oldest first (the ticket already read through `ticket_get`)."""
+    qs = restrict(TicketAttachment.objects.select_related("uploaded_by"), user, Action.VIEW)
+    return list(qs.filter(ticket=ticket).order_by("created_at", "id")[:ATTACHMENTS_MAX])
+
+
+# A ticket's page lists this many files at most (each upload adds 3 at most).
+ATTACHMENTS_MAX = 200
+
+
+def attachment_get(*, user: Any, ticket_id: int, pk: int) -> TicketAttachment:
+    """One attachment of a ticket in the user's scope; Http404 when out of scope or missing."""
+    qs = restrict(TicketAttachment.objects.all(), user, Action.VIEW)
+    found = qs.filter(ticket_id=ticket_id, pk=pk).first()
+    if found is None:
+        raise Http404("记录不存在或不在您的管辖范围内。")
+    return found
+
+
+def ticket_cooperations(*, user: Any, ticket: Ticket) -> list[Cooperation]:
+    """The partners matched with an enterprise problem, in the order they started."""
+    qs = restrict(Cooperation.objects.select_related("partner", "recorded_by"), user, Action.VIEW)
+    return list(qs.filter(ticket=ticket).order_by("started_on", "id")[:ATTACHMENTS_MAX])
+
+
+def cooperation_get(*, user: Any, ticket_id: int, pk: int, action: Action = Action.VIEW) -> Cooperation:
+    """One cooperation of a ticket in the user's scope; Http404 otherwise."""
+    found = restrict(Cooperation.objects.all(), user, action).filter(ticket_id=ticket_id, pk=pk).first()
+    if found is None:
+        raise Http404("记录不存在或不在您的管辖范围内。")
+    return found
+
+
+def ticket_followups(*, user: Any, ticket: Ticket) -> list[FollowUpCall]:
+    """A ticket's follow-up calls, oldest first."""
+    qs = restrict(FollowUpCall.objects.select_related("caller"), user, Action.VIEW)
+    return list(qs.filter(ticket=ticket).order_by("called_at", "id")[:ATTACHMENTS_MAX])
 
 
 def enterprise_find(*, user: Any, text: str) -> Enterprise | None:
@@ -107,103 +164,3 @@ def handler_get(*, user: Any, pk: int) -> StaffUser:
     if found is None:
         raise Http404("记录不存在或不在您的管辖范围内。")
     return found
-
-
-# Reports. A count under SMALL_COUNT can name a person in a small organization: withheld from roles
-# without Action.SENSITIVE, as in screening's work list summary.
-SMALL_COUNT = 5
-REPORT_GROUPS = (("channel", "渠道"), ("kind", "类型"), ("org", "承办组织"))
-
-
-def _metrics(now: datetime) -> dict[str, Any]:
-    return {
-        "received": Count("id"),
-        "closed": Count("id", filter=Q(status=Status.CLOSED)),
-        "overdue": Count("id", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now) | Q(resolved_at__gt=F("due_at"))),
-        "resolved": Count("id", filter=Q(resolved_at__isnull=False)),
-        "on_time": Count("id", filter=Q(resolved_at__lte=F("due_at"))),
-        "rated": Count("satisfaction"),
-        "satisfaction": Avg("satisfaction"),
-    }
-
-
-def _finish(row: dict[str, Any], *, sensitive: bool) -> dict[str, Any]:
-    """Add the on-time rate; withhold small counts from roles without SENSITIVE."""
-    row["on_time_rate"] = 100 * row["on_time"] / row["resolved"] if row["resolved"] else None
-    if row["rated"] < SMALL_COUNT and not sensitive:
-        row["satisfaction"] = None
-    if not sensitive and 0 < row["received"] < SMALL_COUNT:
-        row.update({k: None for k in ("received", "closed", "overdue", "on_time_rate", "satisfaction")}, few=True)
-    return row
-
-
-def ticket_report(*, user: Any, now: datetime, since: datetime | None = None) -> dict[str, Any]:
-    """Received, closed and overdue tickets by channel, kind and organization, with the on-time rate and
-    average satisfaction, and the median days to close; aggregated in SQL within the user's scope."""
-    qs = restrict(Ticket.objects.all(), user, Action.VIEW)
-    if since is not None:
-        qs = qs.filter(received_at__gte=since)
-    sensitive = allows(user, Action.SENSITIVE)
-    metrics = _metrics(now)
-    labels = {"channel": dict(Channel.choices), "kind": dict(Kind.choices)}
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for field, _label in REPORT_GROUPS[:2]:
-        rows = qs.values(field).annotate(**metrics).order_by(field)
-        groups[field] = [_finish({**r, "label": labels[field][r[field]]}, sensitive=sensitive) for r in rows]
-    org_rows = qs.values("org_id", "org__name", "org__path").annotate(**metrics).order_by("org__path")[:200]
-    groups["org"] = [_finish({**r, "label": r["org__name"]}, sensitive=sensitive) for r in org_rows]
-    total = _finish(qs.aggregate(**metrics), sensitive=sensitive)
-    return {"groups": groups, "total": total, "median_days": _median_days_to_close(qs)}
-
-
-def _median_days_to_close(qs: QuerySet[Ticket]) -> float | None:
-    """The median days from receipt to close of the closed tickets (two queries, any database)."""
-    closed = qs.filter(closed_at__isnull=False).annotate(
-        took=ExpressionWrapper(F("closed_at") - F("received_at"), output_field=DurationField())
-    )
-    n = closed.count()
-    if not n:
-        return None
-    ordered = closed.order_by("took").values_list("took", flat=True)
-    middle = list(ordered[(n - 1) // 2 : n // 2 + 1])
-    seconds: float = sum(d.total_seconds() for d in middle)
-    return seconds / len(middle) / 86400
-
-
-def first_reply_at(events: Iterable[TicketEvent]) -> datetime | None:
-    """When staff first acted on a ticket after registering it (a move, transfer or note), or None."""
-    return next((e.at for e in events if e.actor_id is not None and e.kind != EventKind.CREATED), None)
-
-
-def same_day_reply(*, received_at: datetime, replied_at: datetime | None, now: datetime) -> str:
-    """The women workers' same-day first-reply target: "met", "missed" or "pending" (still today)."""
-    day = timezone.localdate(received_at)
-    if replied_at is not None:
-        return "met" if timezone.localdate(replied_at) == day else "missed"
-    return "pending" if timezone.localdate(now) == day else "missed"
-
-
-SAME_DAY_LABELS = {"met": "已达成", "missed": "未达成", "pending": "今日内待答复"}
-
-
-def women_reply_report(*, user: Any, now: datetime, days: int = 30, limit: int = 50) -> dict[str, Any]:
-    """Women workers' consultations of the last `days` days and whether each had a first reply the same day."""
-    first = (
-        TicketEvent.objects.filter(ticket=OuterRef("pk"), actor__isnull=False)
-        .exclude(kind=EventKind.CREATED)
-        .order_by("at", "id")
-        .values("at")[:1]
-    )
-    qs = restrict(Ticket.objects.filter(kind=Kind.WOMEN_CONSULTATION), user, Action.VIEW)
-    qs = qs.filter(received_at__gte=now - timedelta(days=days)).annotate(first_reply=Subquery(first))
-    rows = list(qs.order_by("-received_at", "-id").values("pk", "received_at", "first_reply", "status")[:limit])
-    counts: dict[str, int | None] = {"met": 0, "missed": 0, "pending": 0}
-    for row in rows:
-        row["target"] = same_day_reply(received_at=row["received_at"], replied_at=row["first_reply"], now=now)
-        row["target_label"] = SAME_DAY_LABELS[row["target"]]
-        row["status_label"] = Status(row["status"]).label
-        counts[row["target"]] = (counts[row["target"]] or 0) + 1
-    if not allows(user, Action.SENSITIVE):
-        rows = []  # the list names single consultations; the counts stay
-        counts = {k: (v if not v or v >= SMALL_COUNT else None) for k, v in counts.items()}
-    return {"rows": rows, "counts": counts, "days": days}

@@ -1,11 +1,15 @@
-"""Ticket writes: create, move through the workflow, transfer, escalate, rate. Each one transaction, audited."""
+"""Ticket writes: create, move through the workflow, transfer, escalate, the requester's rating.
+
+Each one transaction, audited. Photos come already checked (`uploads.check_uploads`) and are stored
+inside the same transaction; the follow-up call is `followups.followup_record`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,8 +20,11 @@ from niangjia.core.audit import audit_record
 from niangjia.core.scoping import Action, require
 from niangjia.orgs.models import StaffUser, UnionOrg
 from niangjia.registry.models import Enterprise, Worker
-from niangjia.tickets.choices import OPEN_STATUSES, EventKind, Kind, Status, TicketClass
-from niangjia.tickets.models import Ticket, TicketEvent
+from niangjia.tickets.attachments import attachments_save
+from niangjia.tickets.choices import OPEN_STATUSES, AttachmentPurpose, EventKind, Kind, Status, TicketClass
+from niangjia.tickets.events import event_write
+from niangjia.tickets.models import Ticket
+from niangjia.tickets.uploads import CheckedFile
 from niangjia.tickets.workflow import Move, check_move
 
 
@@ -29,13 +36,6 @@ def code_hash(code: str) -> str:
 def deadline_days(ticket_class: str) -> int:
     """Return the days a class of ticket has (setting TICKET_DEADLINE_DAYS)."""
     return int(settings.TICKET_DEADLINE_DAYS[ticket_class])
-
-
-def event_write(ticket: Ticket, *, actor: StaffUser | None, kind: str, at: datetime, **fields: Any) -> TicketEvent:
-    event = TicketEvent(ticket=ticket, actor=actor, kind=kind, at=at, **fields)
-    event.full_clean()
-    event.save()
-    return event
 
 
 def ticket_create(
@@ -52,11 +52,11 @@ def ticket_create(
     enterprise: Enterprise | None = None,
     anonymous: bool = False,
     handler: StaffUser | None = None,
+    photos: Sequence[CheckedFile] = (),
     now: datetime | None = None,
 ) -> tuple[Ticket, str]:
-    """Register a request; return the ticket and its tracking code (shown once, stored hashed).
-
-    `actor` is None for a worker's own report on the public page.
+    """Register a request with its report photos; return the ticket and its tracking code (shown once, stored
+    hashed). `actor` is None for a worker's own report on the public page.
     """
     if actor is not None:
         require(actor, Action.CHANGE, org)
@@ -100,17 +100,27 @@ def ticket_create(
             new={"channel": channel, "kind": kind, "org": org.pk, "ticket_class": ticket_class},
             org_path=org.path,
         )
+        attachments_save(ticket=ticket, files=photos, purpose=AttachmentPurpose.REPORT_PHOTO, actor=actor, now=now)
     return ticket, code
 
 
 def ticket_transition(
-    *, actor: StaffUser, ticket: Ticket, move: str, note: str = "", now: datetime | None = None
+    *,
+    actor: StaffUser,
+    ticket: Ticket,
+    move: str,
+    note: str = "",
+    photos: Sequence[CheckedFile] = (),
+    now: datetime | None = None,
 ) -> Ticket:
     """Make one workflow move (accept, start, verify, resolve, close, reopen); an illegal one changes nothing.
 
-    Triage has its own service (`hazards.hazard_triage`): it needs the grade.
+    Verification may bring photos of the site. Triage has its own service (`hazards.hazard_triage`): it needs
+    the grade.
     """
     require(actor, Action.CHANGE, ticket)
+    if photos and move != Move.VERIFY:
+        raise ValidationError({"photos": "只有“整改验收”可以附照片；其他照片请在“照片和材料”中上传。"})
     now = now or timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -141,6 +151,8 @@ def ticket_transition(
             new={"status": ticket.status, "move": transition.label},
             org_path=ticket.org.path,
         )
+        purpose = AttachmentPurpose.VERIFICATION_PHOTO
+        attachments_save(ticket=ticket, files=photos, purpose=purpose, actor=actor, now=now)
     return ticket
 
 
@@ -189,34 +201,6 @@ def ticket_transfer(
             old={"org": old_org.pk},
             new={"org": org.pk, "handler": handler.pk if handler else None},
             org_path=old_org.path,
-        )
-    return ticket
-
-
-def ticket_rate(*, actor: StaffUser | None, ticket: Ticket, satisfaction: int, note: str = "") -> Ticket:
-    """Record the requester's 1–5 satisfaction with a closed ticket, once (by staff on the follow-up call, or by the requester)."""
-    if actor is not None:
-        require(actor, Action.CHANGE, ticket)
-    if not 1 <= satisfaction <= 5:
-        raise ValidationError({"satisfaction": "满意度应为 1 至 5 分。"})
-    now = timezone.now()
-    with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("org").get(pk=ticket.pk)
-        if ticket.status != Status.CLOSED:
-            raise ValidationError({"satisfaction": "诉求结案后才能评价满意度。"})
-        if ticket.satisfaction is not None:
-            raise ValidationError({"satisfaction": "该诉求已评价过满意度。"})
-        ticket.satisfaction = satisfaction
-        ticket.save(update_fields=["satisfaction"])
-        event_write(
-            ticket, actor=actor, kind=EventKind.RATED, at=now, note=f"满意度 {satisfaction} 分。{note.strip()}".strip()
-        )
-        audit_record(
-            actor=actor,
-            action="tickets.ticket.rate",
-            target=ticket,
-            new={"satisfaction": satisfaction},
-            org_path=ticket.org.path,
         )
     return ticket
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from niangjia.tickets.choices import Status
 from niangjia.tickets.models import Ticket
@@ -64,7 +65,7 @@ def test_out_of_scope_is_not_found_and_a_leader_cannot_write(tree, registry) -> 
 
 
 @pytest.mark.django_db
-def test_transfer_and_rate_through_the_api(tree, registry) -> None:  # type: ignore[no-untyped-def]
+def test_transfer_and_the_follow_up_call_through_the_api(tree, registry) -> None:  # type: ignore[no-untyped-def]
     staff = _client(tree.yanliang_staff)
     body = {"channel": "window", "kind": "need", "title": "求职登记", "org_id": tree.yanliang_street.pk}
     pk = _post(staff, "/api/tickets", body)[1]["id"]
@@ -72,14 +73,18 @@ def test_transfer_and_rate_through_the_api(tree, registry) -> None:  # type: ign
     assert status == 422 and "已由该组织承办" in refused["error"]["message"]
     status, moved = _post(staff, f"/api/tickets/{pk}/transfer", {"org_id": tree.yanliang.pk, "note": "需区总协调"})
     assert status == 200 and moved["org_id"] == tree.yanliang.pk and moved["events"][-1]["kind"] == "transfer"
-    assert _post(staff, f"/api/tickets/{pk}/rate", {"satisfaction": 5})[0] == 422  # not closed yet
-    for move, note in (("accept", ""), ("resolve", "已登记"), ("close", "")):
+    call = {"called_at": timezone.now().isoformat(), "reached": True, "satisfaction": 4, "note": "回访满意"}
+    status, refused = _post(staff, f"/api/tickets/{pk}/followups", call)
+    assert status == 422 and "办结后才能回访" in refused["error"]["message"]  # not resolved yet
+    for move, note in (("accept", ""), ("resolve", "已登记")):
         assert _post(staff, f"/api/tickets/{pk}/transition", {"move": move, "note": note})[0] == 200
     assert _post(staff, f"/api/tickets/{pk}/transition", {"move": "confirm"})[0] == 422  # the requester's move
-    status, rated = _post(staff, f"/api/tickets/{pk}/rate", {"satisfaction": 4, "note": "回访满意"})
-    assert status == 200 and rated["satisfaction"] == 4
-    assert _post(staff, f"/api/tickets/{pk}/rate", {"satisfaction": 5})[0] == 422
-    assert _post(_client(tree.yanta_staff), f"/api/tickets/{pk}/rate", {"satisfaction": 1})[0] == 404
+    assert _post(_client(tree.yanta_staff), f"/api/tickets/{pk}/followups", call)[0] == 404
+    status, rated = _post(
+        staff, f"/api/tickets/{pk}/followups", {**call, "called_at": timezone.now().isoformat(), "close": True}
+    )
+    assert status == 200 and rated["satisfaction"] == 4 and rated["status"] == "closed"
+    assert [(f["reached"], f["satisfaction"], f["note"]) for f in rated["followups"]] == [(True, 4, "回访满意")]
     assert Ticket.objects.get().satisfaction == 4
 
 

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from niangjia.tickets.choices import Channel, Kind
-from niangjia.tickets.selectors import same_day_reply, ticket_report, women_reply_report
-from niangjia.tickets.services import ticket_create, ticket_rate, ticket_transition
+from niangjia.tickets.followups import followup_record
+from niangjia.tickets.reporting import same_day_reply, ticket_report, women_reply_report
+from niangjia.tickets.services import ticket_create, ticket_transition
 
 NOW = timezone.make_aware(datetime(2026, 6, 10, 15, 0))
 
@@ -36,9 +37,10 @@ def _close(tree, ticket, *, after_days: int, rating: int | None = None):  # type
     staff, at = tree.yanliang_staff, ticket.received_at + timedelta(days=after_days)
     ticket_transition(actor=staff, ticket=ticket, move="accept", now=at)
     ticket_transition(actor=staff, ticket=ticket, move="resolve", note="已办", now=at)
-    ticket = ticket_transition(actor=staff, ticket=ticket, move="close", now=at)
     if rating:
-        ticket_rate(actor=staff, ticket=ticket, satisfaction=rating)
+        followup_record(actor=staff, ticket=ticket, called_at=at, reached=True, satisfaction=rating, close=True, now=at)
+    else:
+        ticket_transition(actor=staff, ticket=ticket, move="close", now=at)
 
 
 @pytest.mark.django_db

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from niangjia.core.models import AuditEntry
 from niangjia.tickets.choices import Channel, EventKind, Kind, Status, TicketClass
+from niangjia.tickets.followups import followup_record
 from niangjia.tickets.models import Ticket, TicketEvent
 from niangjia.tickets.selectors import ticket_list, ticket_public_status
 from niangjia.tickets.services import (
     code_hash,
     ticket_create,
-    ticket_rate,
+    ticket_requester_rate,
     ticket_transfer,
     ticket_transition,
 )
@@ -57,12 +58,12 @@ def test_the_whole_workflow_with_reopen_and_rating(tree) -> None:  # type: ignor
     ticket = ticket_transition(actor=staff, ticket=ticket, move="reopen", note="回访不满意")
     assert ticket.status == Status.IN_PROGRESS and ticket.resolved_at is None
     ticket = ticket_transition(actor=cadre, ticket=ticket, move="resolve", note="已落实")
-    ticket = ticket_transition(actor=staff, ticket=ticket, move="close")
-    ticket = ticket_rate(actor=staff, ticket=ticket, satisfaction=5)
+    followup_record(actor=staff, ticket=ticket, called_at=timezone.now(), reached=True, satisfaction=5, close=True)
+    ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED and ticket.satisfaction == 5
     assert ticket.events.count() == 8
     with pytest.raises(ValidationError, match="已评价"):
-        ticket_rate(actor=None, ticket=ticket, satisfaction=4)
+        ticket_requester_rate(ticket=ticket, satisfaction=4)
 
 
 @pytest.mark.django_db

@@ -11,17 +11,41 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from niangjia.orgs.auth import staff_of
 from niangjia.orgs.models import StaffUser
 from niangjia.tickets import selectors
-from niangjia.tickets.choices import ACCIDENT_CHECKLIST
+from niangjia.tickets.choices import ACCIDENT_CHECKLIST, OPEN_STATUSES
 from niangjia.tickets.forms import ChecklistForm, RectifyForm, ReferForm, TriageForm
-from niangjia.tickets.hazards import hazard_checklist_update, hazard_rectification_order, hazard_refer, hazard_triage
+from niangjia.tickets.hazards import (
+    hazard_checklist_update,
+    hazard_rectification_order,
+    hazard_refer,
+    hazard_triage,
+    referral_due,
+)
 from niangjia.tickets.models import Ticket
+from niangjia.tickets.workflow import Move, Transition
 
 Step = Callable[[StaffUser, Ticket, dict[str, Any]], None]
+
+
+def hazard_context(ticket: Ticket, *, moves: list[Transition], may_change: bool) -> dict[str, Any]:
+    """The hazard part of a ticket's page: its facts and the forms of the steps the user may take now."""
+    is_open = ticket.status in OPEN_STATUSES
+    checked = {field: getattr(ticket, field) for field, _ in ACCIDENT_CHECKLIST}
+    return {
+        "checklist": [(label, checked[field]) for field, label in ACCIDENT_CHECKLIST],
+        "triage_form": TriageForm() if any(m.move == Move.TRIAGE for m in moves) else None,
+        "rectify_form": RectifyForm(initial={"rectify_by": ticket.rectify_by})
+        if may_change and is_open and ticket.hazard_grade
+        else None,
+        "refer_form": ReferForm() if may_change and referral_due(ticket, today=timezone.localdate()) else None,
+        "checklist_form": ChecklistForm(initial=checked) if may_change else None,
+        "referral_due": referral_due(ticket, today=timezone.localdate()),
+    }
 
 
 def _step(request: HttpRequest, pk: int, form_class: type[forms.Form], run: Step) -> HttpResponse:

@@ -1,0 +1,1 @@
+"""Ticket pages: staff work pages, the public pages (no login), files, hazards, cooperation and calls, the report."""
