@@ -26,5 +26,8 @@ class RegistryConfig(AppConfig):
                 "registry.transfer.reject": "退回职工调动申请",
                 "registry.import": "导入名册",
                 "registry.keys.rotate": "轮换加密密钥",
+                "registry.document.record": "登记收到的材料",
+                "registry.aid.record": "登记已发放的帮扶",
+                "registry.aid.remove": "撤销退回的帮扶发放",
             }
         )

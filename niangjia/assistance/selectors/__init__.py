@@ -1,0 +1,1 @@
+"""Reads of assistance; each starts from the scoping chokepoint."""

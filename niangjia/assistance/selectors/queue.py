@@ -1,0 +1,201 @@
+"""Reads of the work queue: one card per household, keyset pages, the filter declared once.
+
+The page, its export, its rounds and the API read `QueueFilter` and `queue_queryset`, so they hold
+the same households. Cards are for roles with `Action.SENSITIVE` (they show levels, amounts and
+reasons derived from income and health).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from pydantic import Field
+
+from niangjia.api_fields import Filter
+from niangjia.assistance.choices import NOT_APPLIED, HardshipLevel, ItemStatus
+from niangjia.assistance.models import QueueEntry, QueueItem
+from niangjia.core.filtering import Choices, ListFilter
+from niangjia.core.roles import Role
+from niangjia.core.scoping import Action, require_action, restrict
+from niangjia.orgs.models import StaffUser
+from niangjia.registry import selectors as registry_selectors
+from niangjia.registry.models import Household, HouseholdMember
+from niangjia.registry.selectors import area_prefix
+from niangjia.screening.pack import current_policies, policy_names
+
+PAGE_SIZE = 30
+
+
+ASSIGNED_CHOICES: Choices = [("mine", "分派给我"), ("none", "未分派")]
+
+
+class QueueFilter(ListFilter):
+    """The work queue's filter (page, export, rounds and API)."""
+
+    policy_id: Filter = Field("", title="政策")
+    status: ItemStatus | None = Field(None, title="办理状态")
+    not_applied: bool | None = Field(None, title="尚未申请")
+    paper: Filter = Field("", title="缺少材料")
+    level: HardshipLevel | None = Field(None, title="建档级别")
+    area: Filter = Field("", title="区县", description="区划代码，含下级区划，如 610114")
+    assigned: Filter = Field("", title="分派", description="mine：分派给我；none：未分派")
+
+    def apply(self, qs: QuerySet[QueueEntry], user: Any = None) -> QuerySet[QueueEntry]:
+        """The filter applied to an already scoped queryset of open cards."""
+        if self.policy_id:
+            qs = qs.filter(policies__contains=f"|{self.policy_id}|")
+        if self.status is not None:
+            qs = qs.filter(statuses__contains=f"|{self.status.value}|")
+        if self.not_applied is not None:
+            waiting = Q()
+            for status in NOT_APPLIED:
+                waiting |= Q(statuses__contains=f"|{status.value}|")
+            qs = qs.filter(waiting) if self.not_applied else qs.exclude(waiting)
+        if self.paper:
+            qs = qs.filter(papers__contains=f"|{self.paper}|")
+        if self.level is not None:
+            qs = qs.filter(household__archive_level=self.level.value)
+        if self.area:
+            qs = qs.filter(area_code__startswith=area_prefix(self.area))
+        if self.assigned == "mine" and user is not None:
+            qs = qs.filter(assignee=user)
+        elif self.assigned == "none":
+            qs = qs.filter(assignee__isnull=True)
+        return qs
+
+
+def paper_kinds() -> list[str]:
+    """Every paper a published policy may ask for (the 缺少材料 filter's options)."""
+    return sorted({doc.kind for policy in current_policies() for doc in policy.documents})
+
+
+def queue_choices(*, user: StaffUser) -> dict[str, Choices]:
+    """The filter's options: the published policies that pay, the papers, the user's districts."""
+    names = policy_names(current_policies())
+    return {
+        "policy_id": list(names.items()),
+        "paper": [(kind, kind) for kind in paper_kinds()],
+        "area": registry_selectors.area_choices(user=user),
+        "assigned": ASSIGNED_CHOICES,
+    }
+
+
+def queue_queryset(*, user: StaffUser, filters: QueueFilter) -> QuerySet[QueueEntry]:
+    """The open cards in the user's scope that the filter chooses."""
+    require_action(user, Action.SENSITIVE)
+    return filters.apply(restrict(QueueEntry.objects.filter(is_open=True), user, Action.VIEW), user)
+
+
+def cursor_of(entry: QueueEntry) -> str:
+    return f"{entry.rank}.{entry.since:%Y%m%d}.{entry.household_id}"
+
+
+def _after(qs: QuerySet[QueueEntry], cursor: str) -> QuerySet[QueueEntry]:
+    try:
+        rank_text, day_text, pk_text = cursor.split(".")
+        rank, since, pk = int(rank_text), date(int(day_text[:4]), int(day_text[4:6]), int(day_text[6:8])), int(pk_text)
+    except (ValueError, IndexError):
+        return qs
+    return qs.filter(Q(rank__gt=rank) | Q(rank=rank, since__gt=since) | Q(rank=rank, since=since, household_id__gt=pk))
+
+
+@dataclass
+class Card:
+    """One household's card: its head, place, assignee and open items."""
+
+    entry: QueueEntry
+    head: HouseholdMember | None
+    items: list[QueueItem] = field(default_factory=list)
+
+    @property
+    def household_id(self) -> int:
+        return self.entry.household_id
+
+    @property
+    def papers(self) -> list[str]:
+        return [p for p in self.entry.papers.split("|") if p]
+
+
+def queue_page(
+    *, user: StaffUser, filters: QueueFilter, after: str = "", limit: int = PAGE_SIZE
+) -> tuple[list[Card], str]:
+    """One keyset page of cards (eligible with an amount first, then eligible, then possibly; oldest first),
+    and the cursor of the next page ("" at the end)."""
+    qs = queue_queryset(user=user, filters=filters)
+    if after:
+        qs = _after(qs, after)
+    entries = list(
+        qs.select_related("household__area", "assignee").order_by("rank", "since", "household_id")[: limit + 1]
+    )
+    more = len(entries) > limit
+    entries = entries[:limit]
+    cards = cards_for(entries)
+    return cards, cursor_of(entries[-1]) if more and entries else ""
+
+
+def cards_for(entries: list[QueueEntry]) -> list[Card]:
+    """Cards of these entries: their heads and open items in three queries."""
+    ids = [e.household_id for e in entries]
+    heads = {
+        m.household_id: m
+        for m in HouseholdMember.objects.filter(household_id__in=ids, relation="head").select_related("worker")
+    }
+    items = open_items(ids)
+    return [Card(entry=e, head=heads.get(e.household_id), items=items.get(e.household_id, [])) for e in entries]
+
+
+def open_items(household_ids: list[int]) -> dict[int, list[QueueItem]]:
+    """The open items of these households (proposed and not settled, or applied), by household."""
+    found: dict[int, list[QueueItem]] = {}
+    qs = QueueItem.objects.filter(household_id__in=household_ids).filter(
+        Q(status=ItemStatus.APPLIED) | (Q(proposed=True) & ~Q(status__in=[ItemStatus.DONE, ItemStatus.DECLINED]))
+    )
+    for item in qs.select_related("member").order_by("policy_id", "member_id"):
+        found.setdefault(item.household_id, []).append(item)
+    return found
+
+
+def queue_entry_get(*, user: StaffUser, household_id: int, action: Action = Action.VIEW) -> QueueEntry:
+    """A household's card in scope (404 otherwise)."""
+    from django.http import Http404
+
+    require_action(user, Action.SENSITIVE)
+    entry = restrict(QueueEntry.objects.all(), user, action).filter(household_id=household_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def queue_item_get(*, user: StaffUser, pk: int, action: Action = Action.VIEW) -> QueueItem:
+    """One item in scope (404 otherwise)."""
+    from django.http import Http404
+
+    require_action(user, Action.SENSITIVE)
+    item = restrict(QueueItem.objects.select_related("member"), user, action).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def assignable_cadres(*, user: StaffUser, household: Household) -> list[StaffUser]:
+    """Cadres of the user's part of the tree who work on this household (the assignment's options)."""
+    from niangjia.registry.models.household import HOUSEHOLD_CADRE
+
+    field_name = HOUSEHOLD_CADRE.rsplit("__", 1)[0]
+    cadre_ids = Household.objects.filter(pk=household.pk).values_list(f"{field_name}__cadre", flat=True)
+    qs = StaffUser.objects.filter(pk__in=[c for c in cadre_ids if c], role=Role.CADRE, is_active=True)
+    if user.org is not None and not user.is_superuser:
+        qs = qs.filter(org__path__startswith=user.org.path)
+    return list(qs.order_by("username")[:50])
+
+
+def policy_label(policy_id: str) -> str:
+    return policy_names(current_policies()).get(policy_id, policy_id)
+
+
+def card_total(cards: list[Card]) -> Decimal:
+    return sum((c.entry.amount for c in cards), Decimal(0))

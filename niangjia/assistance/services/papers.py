@@ -1,0 +1,57 @@
+"""Uploading a scan or photo of a paper: checked by content, stored under MEDIA_ROOT, never served directly."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from niangjia.assistance.choices import ApplicationStatus, PaperHolder, PaperStatus
+from niangjia.assistance.models import Paper, PaperFile
+from niangjia.assistance.services.applications import paper_receive
+from niangjia.assistance.uploads import check_upload
+from niangjia.core.audit import audit_record
+from niangjia.core.scoping import Action, require, require_action
+from niangjia.orgs.models import StaffUser
+
+FILES_PER_PAPER = 10
+
+
+def paper_file_add(
+    *, actor: StaffUser, paper: Paper, upload: UploadedFile, holder: str = PaperHolder.CADRE
+) -> PaperFile:
+    """Keep a scan or photo of a paper (PDF, JPG or PNG, checked by content); the paper counts as received."""
+    require_action(actor, Action.SENSITIVE)
+    require(actor, Action.CHANGE, paper)
+    application = paper.application
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.REJECTED):
+        raise ValidationError({"file": f"申请{application.get_status_display()}，不能再上传材料。"})
+    if paper.files.count() >= FILES_PER_PAPER:
+        raise ValidationError({"file": f"每份材料最多上传 {FILES_PER_PAPER} 个文件。"})
+    checked = check_upload(upload)
+    now = timezone.now()
+    name = f"assistance/papers/{now:%Y/%m}/{application.pk}-{uuid.uuid4().hex}.{checked.extension}"
+    stored = default_storage.save(name, ContentFile(checked.content))
+    try:
+        with transaction.atomic():
+            if paper.status == PaperStatus.MISSING:
+                paper = paper_receive(actor=actor, paper=paper, holder=holder, note="已上传扫描件")
+            record = PaperFile(
+                paper=paper, file=stored, content_type=checked.content_type, size=len(checked.content),
+                sha256=checked.sha256, original_name=checked.name, uploaded_by=actor, uploaded_at=now,
+            )  # fmt: skip
+            record.full_clean()
+            record.save()
+            audit_record(
+                actor=actor, action="assistance.paper.upload", target=record,
+                new={"paper": paper.pk, "kind": paper.kind, "size": record.size, "type": record.content_type},
+            )  # fmt: skip
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return record
