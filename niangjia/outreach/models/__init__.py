@@ -2,5 +2,7 @@
 
 from niangjia.outreach.models.campaign import Campaign, CampaignTarget
 from niangjia.outreach.models.pairing import Pairing
+from niangjia.outreach.models.visit import FactConflict, Visit, VisitNeed, VisitPhoto, VisitSignal
 
 __all__ = ["Campaign", "CampaignTarget", "Pairing"]
+__all__ += ["FactConflict", "Visit", "VisitNeed", "VisitPhoto", "VisitSignal"]

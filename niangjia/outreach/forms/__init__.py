@@ -1,0 +1,1 @@
+"""The outreach part's forms, one module per subject (campaigns, pairing, visits…)."""

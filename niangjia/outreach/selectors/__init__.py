@@ -1,0 +1,1 @@
+"""The outreach part's selectors, one module per subject (campaigns, pairing, visits…)."""

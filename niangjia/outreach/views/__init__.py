@@ -1,0 +1,1 @@
+"""The outreach part's views, one module per subject (campaigns, pairing, visits…)."""
