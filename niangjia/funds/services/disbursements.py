@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,22 +65,13 @@ def disbursement_pay(
         return pay(pool=pool, commitment=commitment, key=key, actor=actor, at=at or timezone.now())
 
 
-def pay(*, pool: FundPool, commitment: Commitment, key: str, actor: Any, at: datetime) -> Disbursement:
-    """Pay a locked open commitment (the public service and a paid bank line both end here)."""
-    if commitment.status == CommitmentStatus.PAID:
-        raise ValidationError({"commitment": "该笔已发放，不能重复发放。"})
-    if commitment.status != CommitmentStatus.OPEN:
-        raise ValidationError(
-            {"commitment": f"该笔审批占用{commitment.get_status_display()}，不能发放；如需发放请重新审批。"}
-        )
-    tally = lock_tally(commitment.household_id, pool.year)
+def payment_refusal(*, pool: FundPool, commitment: Commitment, paid_this_year: Decimal) -> str | None:
+    """Why a commitment may not be paid today (the yearly cap, once per period), or None."""
     cap = household_cap()
-    if tally.paid + commitment.amount > cap:
-        raise ValidationError(
-            {
-                "commitment": f"该家庭 {pool.year} 年已发放 {yuan(tally.paid)}，再发放 {yuan(commitment.amount)} "
-                f"将超过每户每年上限 {yuan(cap)}。"
-            }
+    if paid_this_year + commitment.amount > cap:
+        return (
+            f"该家庭 {pool.year} 年已发放 {yuan(paid_this_year)}，再发放 {yuan(commitment.amount)} "
+            f"将超过每户每年上限 {yuan(cap)}。"
         )
     if (
         commitment.once_per_period
@@ -92,11 +84,28 @@ def pay(*, pool: FundPool, commitment: Commitment, key: str, actor: Any, at: dat
         .exclude(pk=commitment.pk)
         .exists()
     ):
+        return f"该家庭 {commitment.period} 期已领取过{pool.get_programme_display()}，本项目每期只能享受一次。"
+    return None
+
+
+def pay(
+    *, pool: FundPool, commitment: Commitment, key: str, actor: Any, at: datetime, check: bool = True
+) -> Disbursement:
+    """Pay a locked open commitment (the public service and a paid bank line both end here).
+
+    `check=False` records a payment the bank has already made (its rules were checked when the
+    batch was made): a fact to book, not a decision to take.
+    """
+    if commitment.status == CommitmentStatus.PAID:
+        raise ValidationError({"commitment": "该笔已发放，不能重复发放。"})
+    if commitment.status != CommitmentStatus.OPEN:
         raise ValidationError(
-            {
-                "commitment": f"该家庭 {commitment.period} 期已领取过{pool.get_programme_display()}，本项目每期只能享受一次。"
-            }
+            {"commitment": f"该笔审批占用{commitment.get_status_display()}，不能发放；如需发放请重新审批。"}
         )
+    tally = lock_tally(commitment.household_id, pool.year)
+    refusal = payment_refusal(pool=pool, commitment=commitment, paid_this_year=tally.paid) if check else None
+    if refusal:
+        raise ValidationError({"commitment": refusal})
     tx = post(
         pool=pool,
         kind=TxKind.DISBURSEMENT,
