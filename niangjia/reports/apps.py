@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
     name = "niangjia.reports"
     label = "reports"
     verbose_name = "统计报表"
+
+    def ready(self) -> None:
+        from niangjia.core.audit import register_actions
+
+        register_actions({"reports.refresh": "刷新统计数据", "reports.bulletin": "生成活动通报"})
