@@ -23,3 +23,10 @@ class WorkerGroup(models.TextChoices):
     ARCHIVED = "archived", "已建档困难职工"
     NOT_ARCHIVED = "not_archived", "困难未建档职工"
     SUDDEN = "sudden", "突发困难职工"
+
+
+class SolverMethod(models.TextChoices):
+    """How the pairing solver solved a campaign (see outreach/solver/solve.py)."""
+
+    DENSE = "dense", "精确求解"
+    SPARSE = "sparse", "近邻稀疏求解"

@@ -16,8 +16,9 @@ TARGET_MAX = 1_000_000
 class Campaign(models.Model):
     """An outreach campaign run by a city or district federation (`org`) over a period.
 
-    The scope is `orgs` (union organizations whose subtrees are visited; empty = the whole of
-    `org`'s subtree). Target groups are lists of `EnterpriseGroup` / `WorkerGroup` values.
+    The scope is `orgs` (union organizations whose subtrees are visited) and `areas` (administrative
+    divisions, with everything below them); both empty = the whole of `org`'s subtree. Target groups are
+    lists of `EnterpriseGroup` / `WorkerGroup` values (empty = every enterprise).
     """
 
     name = models.CharField("活动名称", max_length=100)
@@ -28,6 +29,7 @@ class Campaign(models.Model):
     orgs = models.ManyToManyField(
         "orgs.UnionOrg", verbose_name="走访范围", blank=True, related_name="campaigns_in_scope"
     )
+    areas = models.ManyToManyField("orgs.Area", verbose_name="走访区划", blank=True, related_name="+")
     enterprise_groups = models.JSONField("重点企业", default=list, blank=True)
     worker_groups = models.JSONField("重点职工", default=list, blank=True)
     enterprises_per_cadre = models.PositiveSmallIntegerField(
@@ -38,6 +40,9 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # The pairing is published when cadres' enterprise assignments follow it; released when they no longer do.
+    pairing_published_at = models.DateTimeField("结对发布时间", null=True, blank=True)
+    pairing_released_at = models.DateTimeField("结对解除时间", null=True, blank=True)
 
     scope = ScopeSpec(org="org", cadre="pairings__cadre")
 
@@ -51,6 +56,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def pairing_current(self) -> bool:
+        """Whether cadres' enterprise assignments follow this campaign's pairing now."""
+        return self.pairing_published_at is not None and self.pairing_released_at is None
 
 
 class CampaignTarget(models.Model):

@@ -1,4 +1,4 @@
-"""Enterprise services: register (one or many), change, assign a cadre.
+"""Enterprise services: register (one or many), change, assign a cadre, replace cadres' assignments.
 
 `enterprise_create`, `enterprise_update` and `enterprise_bulk_register` share their steps:
 `_cleaned` (identifiers normalised, nulls refused), `_plan_new` / `_plan_change`, and `_write`
@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -266,3 +266,105 @@ def enterprise_assign(
             audit_record(
                 actor=actor, action="registry.enterprise.assign", target=enterprise, new={"cadre": cadre.username}
             )
+
+
+# A chunk of ids in one IN (…): SQLite allows 999 parameters per statement.
+_IN_CHUNK = 900
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield list(ids[start : start + _IN_CHUNK])
+
+
+def enterprise_assignments_replace(
+    *, cadre_ids: Iterable[int], pairs: Iterable[tuple[int, int]], since: date, actor: StaffUser | None
+) -> tuple[int, int]:
+    """Make the enterprise assignments of `cadre_ids` exactly `pairs` ((cadre id, enterprise id)); return
+    (added, removed).
+
+    Outreach calls it when a campaign's 一人一企 pairing is published or changed, so that each cadre's scope
+    is the enterprises they are paired with. Assignments that stay keep their `since`. Other cadres'
+    assignments are untouched. One transaction; one audit entry per enterprise whose cadres changed (the
+    cadres' usernames before and after). The actor (None for the system) must be allowed to change every
+    cadre and enterprise whose assignment is added or removed.
+    """
+    cadres = sorted(set(cadre_ids))
+    wanted = set(pairs)
+    stray = {cadre for cadre, _ in wanted} - set(cadres)
+    if stray:
+        raise ValidationError({"pairs": f"结对中有 {len(stray)} 名干部不在本次替换的干部之列。"})
+    users = {
+        u.pk: u for c in _chunks(cadres) for u in StaffUser.objects.filter(pk__in=c).only("pk", "username", "role")
+    }
+    if len(users) != len(cadres) or any(u.role != Role.CADRE for u in users.values()):
+        raise ValidationError({"cadre_ids": "只能为在册的工会干部指定联系企业。"})
+    with transaction.atomic():
+        existing = {
+            (cadre, enterprise): pk
+            for chunk in _chunks(cadres)
+            for pk, cadre, enterprise in EnterpriseAssignment.objects.filter(cadre_id__in=chunk).values_list(
+                "pk", "cadre_id", "enterprise_id"
+            )
+        }
+        added = sorted(wanted - existing.keys())
+        removed = sorted(existing.keys() - wanted)
+        touched = sorted({enterprise for _, enterprise in [*added, *removed]})
+        _check_assigner(actor, sorted({cadre for cadre, _ in [*added, *removed]}), touched)
+        before = _cadres_by_enterprise(touched)
+        for chunk in _chunks([existing[pair] for pair in removed]):
+            EnterpriseAssignment.objects.filter(pk__in=chunk).delete()
+        EnterpriseAssignment.objects.bulk_create(
+            [
+                EnterpriseAssignment(cadre_id=cadre, enterprise_id=enterprise, since=since)
+                for cadre, enterprise in added
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        after = _cadres_by_enterprise(touched)
+        audit_records(_assignment_entries(actor, touched, before, after))
+    return len(added), len(removed)
+
+
+def _check_assigner(actor: StaffUser | None, cadres: list[int], enterprises: list[int]) -> None:
+    """Refuse unless the actor may change every cadre (staff of their subtree) and every enterprise named."""
+    if actor is None:
+        return
+    for ids, model, what in ((cadres, StaffUser, "干部"), (enterprises, Enterprise, "企业")):
+        allowed = sum(
+            restrict(model._default_manager.filter(pk__in=c), actor, Action.CHANGE).count() for c in _chunks(ids)
+        )
+        if allowed != len(ids):
+            raise PermissionDenied(f"有{what}超出您的管辖范围，不能调整联系干部。")
+
+
+def _cadres_by_enterprise(enterprises: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(enterprises):
+        rows = EnterpriseAssignment.objects.filter(enterprise_id__in=chunk).values_list(
+            "enterprise_id", "cadre__username"
+        )
+        for enterprise, username in rows:
+            found.setdefault(enterprise, []).append(username)
+    return {enterprise: sorted(names) for enterprise, names in found.items()}
+
+
+def _assignment_entries(
+    actor: StaffUser | None, enterprises: list[int], before: dict[int, list[str]], after: dict[int, list[str]]
+) -> list[Any]:
+    entries = []
+    for chunk in _chunks(enterprises):
+        for pk, name, path in Enterprise.objects.filter(pk__in=chunk).values_list("pk", "name", "org__path"):
+            old, new = before.get(pk, []), after.get(pk, [])
+            if old != new:
+                entries.append(
+                    audit_entry(
+                        actor=actor,
+                        action="registry.enterprise.assign",
+                        target=Enterprise(pk=pk, name=name),
+                        old={"cadres": "、".join(old)},
+                        new={"cadres": "、".join(new)},
+                        org_path=path,
+                    )
+                )
+    return entries
