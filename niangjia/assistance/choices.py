@@ -184,5 +184,6 @@ class RoundStatus(models.TextChoices):
 
 
 class RoundOutcome(models.TextChoices):
+    PENDING = "pending", "待处理"
     OK = "ok", "成功"
     FAILED = "failed", "未成功"

@@ -114,3 +114,27 @@ def paper_file_get(*, user: StaffUser, pk: int) -> PaperFile:
 
 def applications_of_household(*, user: StaffUser, household_id: int, limit: int = 20) -> list[Application]:
     return list(restrict(Application.objects.filter(household_id=household_id), user).order_by("-id")[:limit])
+
+
+def open_application(
+    *, user: StaffUser, household_id: int, policy_id: str, member_id: int | None
+) -> Application | None:
+    """The household's application in progress for this policy (and member), if any."""
+    from niangjia.assistance.choices import OPEN_APPLICATION
+
+    qs = restrict(Application.objects.all(), user).filter(
+        household_id=household_id, policy_id=policy_id, member_id=member_id, status__in=OPEN_APPLICATION
+    )
+    return qs.first()
+
+
+def sheet_row(application: Application) -> dict[str, Any]:
+    """One line of an approval sheet."""
+    return {
+        "name": application.applicant.name,
+        "area": application.household.area.name,
+        "policy": application.policy_name,
+        "level": application.level_label,
+        "amount": application.approved_amount if application.approved_amount is not None else application.amount,
+        "result": application.get_status_display(),
+    }

@@ -16,8 +16,9 @@ from django.db.models import Q, QuerySet
 from pydantic import Field
 
 from niangjia.api_fields import Filter
-from niangjia.assistance.choices import NOT_APPLIED, HardshipLevel, ItemStatus
-from niangjia.assistance.models import QueueEntry, QueueItem
+from niangjia.assistance.choices import NOT_APPLIED, OPEN_APPLICATION, HardshipLevel, ItemStatus
+from niangjia.assistance.models import Application, QueueEntry, QueueItem
+from niangjia.assistance.services.funding import PROGRAMMES
 from niangjia.core.filtering import Choices, ListFilter
 from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, require_action, restrict
@@ -28,6 +29,8 @@ from niangjia.registry.selectors import area_prefix
 from niangjia.screening.pack import current_policies, policy_names
 
 PAGE_SIZE = 30
+# Policies an application can be filed for (they pay money; the archive and its review have their own pages).
+PAYABLE = frozenset(PROGRAMMES)
 
 
 ASSIGNED_CHOICES: Choices = [("mine", "分派给我"), ("none", "未分派")]
@@ -145,6 +148,16 @@ def cards_for(entries: list[QueueEntry]) -> list[Card]:
         for m in HouseholdMember.objects.filter(household_id__in=ids, relation="head").select_related("worker")
     }
     items = open_items(ids)
+    busy = {
+        (a.household_id, a.policy_id, a.member_id): a.pk
+        for a in Application.objects.filter(household_id__in=ids, status__in=OPEN_APPLICATION).only(
+            "pk", "household_id", "policy_id", "member_id"
+        )
+    }
+    for found in items.values():
+        for item in found:
+            item.application_id = busy.get((item.household_id, item.policy_id, item.member_id))  # type: ignore[attr-defined]
+            item.payable = item.policy_id in PAYABLE  # type: ignore[attr-defined]
     return [Card(entry=e, head=heads.get(e.household_id), items=items.get(e.household_id, [])) for e in entries]
 
 

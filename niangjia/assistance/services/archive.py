@@ -258,6 +258,7 @@ def notice_open(
     """Put a verified archive up for public notice (公示) from `starts_on` to `ends_on` at `place`."""
     require_action(actor, Action.SENSITIVE)
     require(actor, Action.CHANGE, archive)
+    archive = HardshipArchive.objects.get(pk=archive.pk)
     if archive.status != ArchiveStatus.VERIFIED:
         raise ValidationError({"archive": "只有已核实的档案才能公示。"})
     if ends_on < starts_on:

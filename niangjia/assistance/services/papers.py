@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -55,3 +56,13 @@ def paper_file_add(
         default_storage.delete(stored)
         raise
     return record
+
+
+def paper_file_open(*, actor: StaffUser, record: PaperFile) -> Any:
+    """Open a paper's file for `actor` (who may see its application); the opening is audited."""
+    require_action(actor, Action.SENSITIVE)
+    require(actor, Action.VIEW, record)
+    with transaction.atomic():
+        audit_record(actor=actor, action="assistance.paper.view", target=record,
+                     new={"paper": record.paper_id, "kind": record.paper.kind})  # fmt: skip
+    return record.file.open("rb")

@@ -1,0 +1,1 @@
+"""Assistance pages: the work queue, applications, the hardship archive, contact households, rounds."""
