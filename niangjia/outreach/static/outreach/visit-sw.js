@@ -22,12 +22,15 @@ self.addEventListener("message", function (event) {
   if (data.type !== "cache" || !Array.isArray(data.urls)) { return; }
   var port = event.ports && event.ports[0];
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return Promise.all(data.urls.slice(0, 50).map(function (url) {
-      return fetch(url, {credentials: "same-origin"}).then(function (response) {
-        if (response.ok) { return cache.put(url, response); }
-        return null;
-      }).catch(function () { return null; });
-    }));
+    // One at a time: the server sees the phone's requests in a row, never a burst.
+    return data.urls.slice(0, 50).reduce(function (chain, url) {
+      return chain.then(function () {
+        return fetch(url, {credentials: "same-origin"}).then(function (response) {
+          if (response.ok && !response.redirected) { return cache.put(url, response); }
+          return null;
+        }).catch(function () { return null; });
+      });
+    }, Promise.resolve());
   }).then(function () { if (port) { port.postMessage({type: "cached"}); } }));
 });
 
@@ -40,7 +43,13 @@ function fromNetwork(request) {
     return response;
   }).catch(function () {
     return caches.match(request).then(function (hit) {
-      return hit || new Response("离线：该页面尚未保存到本机。", {status: 503, headers: {"Content-Type": "text/plain; charset=utf-8"}});
+      if (!hit) {
+        return new Response("离线：该页面尚未保存到本机。", {status: 503, headers: {"Content-Type": "text/plain; charset=utf-8"}});
+      }
+      // Tell the page that this came from the phone, not the server: the network is down.
+      var headers = new Headers(hit.headers);
+      headers.set("X-Niangjia-Offline", "1");
+      return hit.blob().then(function (body) { return new Response(body, {status: hit.status, headers: headers}); });
     });
   });
 }

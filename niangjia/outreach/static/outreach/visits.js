@@ -27,6 +27,9 @@
   var position = null;
   var counter = 0;
   var syncing = false, retryDelay = RETRY_MIN, retryTimer = null;
+  // navigator.onLine says whether there is a network interface, not whether the server answers: a failed
+  // request (or an answer the service worker gave from its cache) marks the network down until a probe passes.
+  var networkDown = false, probeTimer = null;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
@@ -49,11 +52,25 @@
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
   }
   function kind() { return form.querySelector("input[name=kind]:checked").value; }
+  function isOnline() { return navigator.onLine && !networkDown; }
+  function markDown() {
+    networkDown = true;
+    if (!probeTimer) { probeTimer = setInterval(probe, 3000); }
+  }
+  function markUp() { networkDown = false; clearInterval(probeTimer); probeTimer = null; }
+  function probe() {
+    fetch(app.dataset.sw, {method: "HEAD", cache: "no-store", credentials: "same-origin"})
+      .then(function () { markUp(); retryDelay = RETRY_MIN; sync(); }, function () { render(); });
+  }
 
   /* ---- the offline list ---- */
   function loadTargets() {
     return fetch(TARGETS, {credentials: "same-origin", headers: {Accept: "application/json"}})
-      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+      .then(function (r) {
+        if (r.headers.get("X-Niangjia-Offline")) { markDown(); } else { markUp(); }
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      }, function (error) { markDown(); throw error; })
       .then(function (data) { return db.lists.put({campaign: config.campaign, data: data, at: Date.now()}).then(function () { return data; }); })
       .catch(function () { return db.lists.get(config.campaign).then(function (row) { return row ? row.data : null; }); })
       .then(function (data) {
@@ -311,6 +328,7 @@
     return fetch(API + "/visits/sync", {method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(item.payload)})
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (body) {
+          markUp();
           if (r.status === 200 || r.status === 201) { item.server_id = body.id; item.status = "photos"; item.message = ""; return true; }
           if (r.status === 401) { item.status = "auth"; item.message = "登录已过期"; return false; }
           if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
@@ -318,7 +336,7 @@
           }
           item.status = "retry"; item.message = "服务器暂时无法处理（" + r.status + "）"; return false;
         });
-      }, function () { item.status = "retry"; item.message = "网络不通"; return false; });
+      }, function () { markDown(); item.status = "retry"; item.message = "网络不通"; return false; });
   }
   function sendPhotos(item) {
     return db.photos.where("client_id").equals(item.client_id).toArray().then(function (photos) {
@@ -332,17 +350,18 @@
           return fetch(url, {method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrfToken()}, body: body}).then(function (r) {
             if (r.status === 200 || r.status === 201 || r.status === 422) { return db.photos.delete(photo.photo_id).then(function () { return true; }); }
             item.status = r.status === 401 ? "auth" : "photos"; item.message = "照片上传未完成"; return false;
-          }, function () { item.message = "网络不通，照片稍后上传"; return false; });
+          }, function () { markDown(); item.message = "网络不通，照片稍后上传"; return false; });
         });
       }, Promise.resolve(true));
     }).then(function (ok) { if (ok) { item.status = "synced"; item.message = ""; item.synced_at = Date.now(); } return ok; });
   }
   function sync() {
     if (syncing) { return Promise.resolve(); }
-    if (!navigator.onLine) { render(); return Promise.resolve(); }
+    if (!isOnline()) { render(); return Promise.resolve(); }
     syncing = true;
     var failed = false;
     return db.visits.where("status").anyOf("queued", "retry", "photos", "auth").toArray().then(function (items) {
+      items.sort(function (a, b) { return a.saved_at - b.saved_at; });  // in the order they were recorded
       return items.reduce(function (chain, item) {
         return chain.then(function () {
           var step = item.status === "photos" ? Promise.resolve(true) : send(item);
@@ -360,7 +379,7 @@
 
   /* ---- the queue as the cadre sees it ---- */
   function render() {
-    var online = navigator.onLine, badge = $("net-status");
+    var online = isOnline(), badge = $("net-status");
     badge.textContent = online ? "在线" : "离线";
     badge.className = "badge " + (online ? "text-bg-success" : "text-bg-warning");
     var week = Date.now() - 7 * 86400000;
@@ -418,9 +437,7 @@
       $("location").textContent = "已记录位置。";
     }, function () { $("location").textContent = "未能定位（可不记录位置）。"; }, {timeout: 10000});
   });
-  window.addEventListener("online", function () { retryDelay = RETRY_MIN; sync(); });
+  window.addEventListener("online", function () { markUp(); retryDelay = RETRY_MIN; sync(); });
   window.addEventListener("offline", render);
-  loadTargets().then(function () { app.dataset.targets = "loaded"; });
-  render().then(sync);
-  registerWorker();
+  loadTargets().then(function () { app.dataset.targets = "loaded"; return render(); }).then(sync).then(registerWorker);
 }());
