@@ -7,6 +7,7 @@ class Measure(models.TextChoices):
     """How an indicator's number is made from its records."""
 
     COUNT = "count", "计数"
+    SUM = "sum", "合计"
     MONEY = "money", "金额"
     MEAN = "mean", "平均值"
     RATIO = "ratio", "比率"

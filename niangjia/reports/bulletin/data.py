@@ -103,7 +103,7 @@ def clause_number(item: Indicator, cell: Cell) -> str | None:
     """A number as the sentence says it: "1400", "不足5", "85.3%", "342.15万元"; None to leave it out."""
     if cell.mark == Mark.COMPLEMENT or (cell.raw is None and not cell.mark):
         return None
-    if cell.mark and item.measure != Measure.COUNT:
+    if cell.mark and item.measure not in (Measure.COUNT, Measure.SUM):
         return None
     if cell.mark == Mark.SMALL:
         return "不足5"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from niangjia.reports.indicators import outreach, tickets
+from niangjia.reports.indicators import assistance, outreach, tickets, visits
 from niangjia.reports.indicators.base import Column, Indicator, Listing, Source
 
-INDICATORS: list[Indicator] = [*outreach.INDICATORS, *tickets.INDICATORS]
+INDICATORS: list[Indicator] = [*outreach.INDICATORS, *visits.INDICATORS, *tickets.INDICATORS, *assistance.INDICATORS]
+# The money table of the dashboard: by level, then by programme (each a part of money_paid).
+MONEY = [code for _, code in assistance.LEVELS] + [code for _, code in assistance.PROGRAMMES]
 BY_CODE: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS}
 assert len(BY_CODE) == len(INDICATORS), "indicator codes must be unique"
 
@@ -15,11 +17,9 @@ PROGRESS: list[tuple[str, str, str]] = [
     ("enterprises_visited", "enterprises_target", "enterprises_progress"),
     ("homes_visited", "homes_target", "homes_progress"),
 ]
-if "enterprises_visited" not in BY_CODE:  # until visits are counted, the pairings stand in
-    PROGRESS[0] = ("enterprises_paired", "enterprises_target", "")
 # The weekly trend's series, and the enterprises the map places.
 TREND = ["enterprises_visited", "homes_visited", "needs_raised", "hazards_reported"]
-MAP = "enterprises_visited" if "enterprises_visited" in BY_CODE else "enterprises_paired"
+MAP = "enterprises_visited"
 
 
 def indicator(code: str) -> Indicator:
@@ -44,6 +44,7 @@ __all__ = [
     "BY_CODE",
     "INDICATORS",
     "MAP",
+    "MONEY",
     "PROGRESS",
     "TREND",
     "Column",

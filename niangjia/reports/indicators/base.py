@@ -78,14 +78,20 @@ class Indicator:
     source: Source | None = None
     of: tuple[str, str] | None = None
     parts: tuple[str, ...] = ()
+    splits: tuple[tuple[str, ...], ...] = ()
     target_field: str = ""
     headline: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def identities(self) -> list[tuple[str, ...]]:
+        """The ways this indicator is a sum of others (each a line a reader can use)."""
+        return ([self.parts] if self.parts else []) + list(self.splits)
+
+    @property
     def additive(self) -> bool:
         """Whether rows add up to the total (counts and money; not means, rates or targets' rates)."""
-        return self.measure in (Measure.COUNT, Measure.MONEY, Measure.TARGET)
+        return self.measure in (Measure.COUNT, Measure.SUM, Measure.MONEY, Measure.TARGET)
 
 
 def campaign_area(campaign: Campaign, org: str) -> Q:

@@ -1,4 +1,4 @@
-"""Indicators over tickets (诉求工单): needs, enterprise problems, hazards, deadlines.
+"""Indicators over tickets (诉求工单): safety hazards and deadlines (needs raised on visits: visits.py).
 
 A ticket belongs to a campaign when it was received within the campaign's period in its area; it counts
 under the organization handling it now and for its handler. Tickets are not linked to a campaign by a key.
@@ -57,51 +57,6 @@ def _source(records: Any, day: str) -> Source:
 
 SECTION = "问需解难"
 INDICATORS = [
-    Indicator(
-        code="needs_raised",
-        label="职工需求",
-        definition="活动期间在活动范围内登记的职工需求类诉求件数（各渠道），按承办组织和承办人统计，以收到日期计。",
-        unit="件",
-        measure=Measure.COUNT,
-        part="tickets",
-        section=SECTION,
-        people=True,
-        source=_source(_kind(Kind.NEED), "received_at"),
-        headline=True,
-    ),
-    Indicator(
-        code="needs_resolved",
-        label="需求已解决",
-        definition="上述职工需求中已办结的件数，以办结日期计。",
-        unit="件",
-        measure=Measure.COUNT,
-        part="tickets",
-        section=SECTION,
-        people=True,
-        source=_source(_kind(Kind.NEED, resolved_at__isnull=False), "resolved_at"),
-        headline=True,
-    ),
-    Indicator(
-        code="problems_raised",
-        label="企业问题",
-        definition="活动期间在活动范围内登记的企业问题类诉求件数，以收到日期计。",
-        unit="件",
-        measure=Measure.COUNT,
-        part="tickets",
-        section=SECTION,
-        source=_source(_kind(Kind.ENTERPRISE_PROBLEM), "received_at"),
-    ),
-    Indicator(
-        code="problems_solved",
-        label="解决企业问题",
-        definition="上述企业问题中已办结的件数，以办结日期计。",
-        unit="件",
-        measure=Measure.COUNT,
-        part="tickets",
-        section=SECTION,
-        source=_source(_kind(Kind.ENTERPRISE_PROBLEM, resolved_at__isnull=False), "resolved_at"),
-        headline=True,
-    ),
     Indicator(
         code="hazards_reported",
         label="排查安全隐患",

@@ -67,7 +67,7 @@ class Cell:
         """The unit printed after a count ("家", "人"); money, rates and means carry theirs in the text."""
         return (
             self.unit
-            if self.measure in (Measure.COUNT, Measure.TARGET) and not self.hidden and self.raw is not None
+            if self.measure in (Measure.COUNT, Measure.SUM, Measure.TARGET) and not self.hidden and self.raw is not None
             else ""
         )
 
@@ -107,7 +107,7 @@ def needed_codes(items: list[Indicator]) -> list[str]:
     """The codes to read for `items`: theirs and those their rates are made of."""
     codes: list[str] = []
     for item in items:
-        for code in (item.code, *(item.of or ()), *item.parts):
+        for code in (item.code, *(item.of or ()), *(code for parts in item.identities for code in parts)):
             if code not in codes:
                 codes.append(code)
     return codes
@@ -148,7 +148,9 @@ def _add_targets(
     if not targets:
         return
     qs = CampaignTarget.objects.filter(campaign=campaign, org__path__startswith=base.path)
-    rows = qs.annotate(g=_group(children, "org__path")).values("g").order_by()
+    # The base's own target belongs to the total only (key -1: never a row of its own).
+    group = Case(When(org=base, then=Value(-1)), default=_group(children, "org__path"), output_field=BigIntegerField())
+    rows = qs.annotate(g=group).values("g").order_by()
     sums = rows.annotate(**{item.code: Sum(item.target_field) for item in targets})
     for row in sums:
         for item in targets:
@@ -186,6 +188,8 @@ def _cell(item: Indicator, raw: Raw) -> Cell:
         cell.raw = n
     elif item.measure == Measure.MONEY:
         cell.raw = t or Decimal(0)
+    elif item.measure == Measure.SUM:
+        cell.raw = cell.count = int(t or 0)
     elif item.measure == Measure.MEAN:
         cell.raw = (Decimal(t) / n) if n and t is not None else None
     elif item.measure == Measure.TARGET:
@@ -210,7 +214,7 @@ def _protect(rows: list[Row], total: Row, items: list[Indicator], forced: dict[s
     lines: list[Line] = []
     everything = [*rows, total]
     for item in items:
-        if not item.people or item.measure not in (Measure.COUNT, Measure.MONEY):
+        if not item.people or item.measure not in (Measure.COUNT, Measure.SUM, Measure.MONEY):
             continue
         for row in everything:
             cell = row.cells[item.code]
@@ -218,13 +222,15 @@ def _protect(rows: list[Row], total: Row, items: list[Indicator], forced: dict[s
         parts = [(row.key, item.code) for row in rows]
         if rest is not None:
             n, t = rest.get(item.code, (0, None))
-            cells[(REST, item.code)] = Protected(t or 0 if item.measure == Measure.MONEY else n, 0, fixed=True)
+            known = (t or 0) if item.measure in (Measure.MONEY, Measure.SUM) else n
+            cells[(REST, item.code)] = Protected(known, 0, fixed=True)
             parts.append((REST, item.code))
         lines.append(Line(total=(TOTAL, item.code), parts=tuple(parts)))
     for item in items:
-        if item.parts and (everything[0].key, item.code) in cells:
-            for row in everything:
-                lines.append(Line(total=(row.key, item.code), parts=tuple((row.key, part) for part in item.parts)))
+        for split in item.identities:
+            if (TOTAL, item.code) in cells and all((TOTAL, part) in cells for part in split):
+                for row in everything:
+                    lines.append(Line(total=(row.key, item.code), parts=tuple((row.key, part) for part in split)))
     marks = suppress(cells, lines, {(TOTAL, code): Mark(mark) for code, mark in forced.items() if mark})
     by_key = {row.key: row for row in everything}
     for found, mark in marks.items():

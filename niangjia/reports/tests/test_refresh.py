@@ -29,28 +29,37 @@ def counts(campaign, code, **filters):  # type: ignore[no-untyped-def]
 
 
 def test_tickets_count_on_their_days_under_their_organization_and_handler(tree, campaign) -> None:  # type: ignore[no-untyped-def]
-    ticket(tree.yanliang_street, received=date(2026, 3, 3), resolved=date(2026, 3, 5), handler=tree.yanliang_cadre)
-    ticket(tree.yanliang_street, received=date(2026, 3, 3), resolved=date(2026, 3, 20), late=True)
-    ticket(tree.yanta, received=date(2026, 3, 4))
-    ticket(tree.yanta, received=date(2026, 3, 1))  # before the campaign
-    ticket(tree.yanta, received=date(2026, 6, 1))  # after it
+    ticket(
+        tree.yanliang_street,
+        Kind.HAZARD,
+        received=date(2026, 3, 3),
+        resolved=date(2026, 3, 5),
+        handler=tree.yanliang_cadre,
+    )
+    ticket(tree.yanliang_street, Kind.HAZARD, received=date(2026, 3, 3), resolved=date(2026, 3, 20), late=True)
+    ticket(tree.yanta, Kind.HAZARD, received=date(2026, 3, 4))
+    ticket(tree.yanta, Kind.HAZARD, received=date(2026, 3, 1))  # before the campaign
+    ticket(tree.yanta, Kind.HAZARD, received=date(2026, 6, 1))  # after it
     ticket(tree.yanta, Kind.HAZARD, received=date(2026, 4, 1), resolved=date(2026, 4, 9), verified=date(2026, 4, 8))
     refresh = campaign_refresh(campaign=campaign)
     assert refresh.status == "done" and refresh.rows == IndicatorCount.objects.count()
     street, yanta = tree.yanliang_street.path, tree.yanta.path
-    assert counts(campaign, "needs_raised", day__isnull=False) == {
+    assert counts(campaign, "hazards_reported", day__isnull=False) == {
         (date(2026, 3, 3), street, None): 2,
         (date(2026, 3, 4), yanta, None): 1,
+        (date(2026, 4, 1), yanta, None): 1,
     }
-    assert counts(campaign, "needs_raised", day__isnull=True) == {
+    assert counts(campaign, "hazards_reported", day__isnull=True) == {
         (None, street, None): 2,
-        (None, yanta, None): 1,
+        (None, yanta, None): 2,
         (None, street, tree.yanliang_cadre.pk): 1,
     }
-    assert counts(campaign, "needs_resolved", day__isnull=False) == {
+    assert counts(campaign, "tickets_resolved", day__isnull=False) == {
         (date(2026, 3, 5), street, None): 1,
         (date(2026, 3, 20), street, None): 1,
+        (date(2026, 4, 9), yanta, None): 1,
     }
+    # 雁塔's was resolved on day 8 of its 5.
     assert counts(campaign, "tickets_on_time", day__isnull=True, cadre__isnull=True) == {(None, street, None): 1}
     assert counts(campaign, "hazards_rectified", day__isnull=False) == {(date(2026, 4, 8), yanta, None): 1}
 
@@ -75,11 +84,11 @@ def test_a_subject_counts_once_on_its_first_day(tree, registry, campaign) -> Non
 
 
 def test_refreshing_again_replaces_the_counts(tree, campaign) -> None:  # type: ignore[no-untyped-def]
-    ticket(tree.yanliang_street, received=date(2026, 3, 3))
+    ticket(tree.yanliang_street, Kind.HAZARD, received=date(2026, 3, 3))
     campaign_refresh(campaign=campaign)
-    ticket(tree.yanliang_street, received=date(2026, 3, 4))
+    ticket(tree.yanliang_street, Kind.HAZARD, received=date(2026, 3, 4))
     campaign_refresh(campaign=campaign)
-    total = IndicatorCount.objects.filter(campaign=campaign, indicator="needs_raised", day__isnull=True, cadre=None)
+    total = IndicatorCount.objects.filter(campaign=campaign, indicator="hazards_reported", day__isnull=True, cadre=None)
     assert total.aggregate(n=Sum("value"))["n"] == 2
     assert Refresh.objects.filter(campaign=campaign, status="done").count() == 2
 
@@ -92,10 +101,10 @@ def test_an_enterprise_unions_records_count_under_the_organization_above_it(tree
         name="阎良餐饮企业工会", level=OrgLevel.ENTERPRISE, area=tree.yanliang_street.area, parent=tree.yanliang_street
     )
     inner = org_create(name="分公司工会", level=OrgLevel.ENTERPRISE, area=tree.yanliang_street.area, parent=union)
-    ticket(union, received=date(2026, 3, 3))
-    ticket(inner, received=date(2026, 3, 3))
+    ticket(union, Kind.HAZARD, received=date(2026, 3, 3))
+    ticket(inner, Kind.HAZARD, received=date(2026, 3, 3))
     campaign_refresh(campaign=campaign)
-    assert counts(campaign, "needs_raised", day__isnull=True) == {(None, tree.yanliang_street.path, None): 2}
+    assert counts(campaign, "hazards_reported", day__isnull=True) == {(None, tree.yanliang_street.path, None): 2}
 
 
 def test_staff_ask_for_a_refresh_which_is_queued_audited_and_not_repeated_at_once(  # type: ignore[no-untyped-def]
@@ -127,7 +136,7 @@ def test_leaders_and_cadres_may_not_refresh_and_nothing_is_written(tree, campaig
 def test_the_task_runs_a_queued_refresh(tree, campaign) -> None:  # type: ignore[no-untyped-def]
     from niangjia.reports.tasks import refresh_campaign
 
-    ticket(tree.yanliang_street, received=date(2026, 3, 3))
+    ticket(tree.yanliang_street, Kind.HAZARD, received=date(2026, 3, 3))
     queued = Refresh.objects.create(campaign=campaign, requested_at=timezone.now(), actor=tree.city_admin)
     result = refresh_campaign.call(refresh_id=queued.pk)
     queued.refresh_from_db()
