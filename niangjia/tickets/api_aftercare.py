@@ -6,12 +6,16 @@ refused file answers 413 or 422 in Chinese and nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import File, Form, Path, Router, Status, UploadedFile
-from ninja.errors import HttpError
+from ninja.decorators import decorate_view
 
 from niangjia.api_errors import errors
 from niangjia.api_fields import Id
@@ -47,19 +51,31 @@ FILE_RESPONSE = {
 }
 
 
+def body_bounded(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Answer 413 before ninja reads a body larger than an upload may be (before authentication and parsing)."""
+
+    @wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if declared_length(request) > uploads.max_body():
+            body = {"error": {"code": "too_large", "message": uploads.too_large_message(), "details": None}}
+            return JsonResponse(body, status=413, json_dumps_params={"ensure_ascii": False})
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
 @router.post(
     "/{pk}/files",
     response={201: list[AttachmentOut], **errors(403, 404, 413)},
     summary="上传照片或材料（multipart，字段 files，最多 3 个）：按内容检查，只收 JPEG/PNG/WebP 照片和 PDF；照片去除 EXIF 后重新编码",
 )
+@decorate_view(body_bounded)
 def ticket_files_add(
     request: HttpRequest,
     pk: Path[Id],
     purpose: Form[AttachmentPurpose],
     files: File[list[UploadedFile]],
 ) -> Status[list[AttachmentOut]]:
-    if declared_length(request) > uploads.max_body():
-        raise HttpError(413, uploads.too_large_message())
     user = staff_of(request)
     ticket = selectors.ticket_get(user=user, pk=pk)
     try:

@@ -74,7 +74,8 @@ def _check_callable(ticket: Ticket, called_at: datetime) -> None:
         raise ValidationError({"called_at": "诉求办结后才能回访。"})
     if ticket.anonymous:
         raise ValidationError({"reached": "匿名反映没有留下联系方式，无法回访；反映人可凭查询码评价。"})
-    if ticket.resolved_at is not None and called_at < ticket.resolved_at:
+    # Forms give minutes: a call in the minute the ticket was resolved is after it.
+    if ticket.resolved_at is not None and called_at < ticket.resolved_at.replace(second=0, microsecond=0):
         shown = timezone.localtime(ticket.resolved_at)
         raise ValidationError({"called_at": f"回访时间不能早于办结时间（{shown:%Y-%m-%d %H:%M}）。"})
 

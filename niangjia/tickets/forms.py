@@ -57,6 +57,14 @@ class StyledForm(forms.Form):
                 widget.attrs["class"] = "form-control mb-2"
 
 
+def errors_text(form: forms.Form) -> str:
+    """A refused form's errors in one Chinese line, each naming its field: "合作内容：这个字段是必填项。"."""
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    parts = [f"{labels[name]}：{error}" if name in labels else str(error)
+             for name, errors in form.errors.items() for error in errors]  # fmt: skip
+    return "；".join(parts)
+
+
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
 

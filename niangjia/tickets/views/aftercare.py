@@ -23,7 +23,7 @@ from niangjia.orgs.models import StaffUser
 from niangjia.tickets import selectors
 from niangjia.tickets.cooperation import cooperation_finish, cooperation_start
 from niangjia.tickets.followups import followup_record
-from niangjia.tickets.forms import CooperationFinishForm, CooperationForm, FollowUpForm
+from niangjia.tickets.forms import CooperationFinishForm, CooperationForm, FollowUpForm, errors_text
 from niangjia.tickets.models import Ticket
 from niangjia.tickets.views.staff import detail_response
 
@@ -35,8 +35,7 @@ def _step(request: HttpRequest, pk: int, form_class: type[forms.Form], run: Step
     ticket = selectors.ticket_get(user=user, pk=pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        labels = {name: str(field.label) for name, field in form.fields.items()}
-        messages.error(request, "；".join(f"{labels.get(f, '')}：{e}" for f, errs in form.errors.items() for e in errs))
+        messages.error(request, errors_text(form))
         return detail_response(request, ticket, status=400)
     try:
         done = run(user, ticket, form.cleaned_data)

@@ -15,7 +15,7 @@ from niangjia.orgs.auth import staff_of
 from niangjia.tickets import selectors, uploads
 from niangjia.tickets.attachments import attachments_add
 from niangjia.tickets.choices import Kind
-from niangjia.tickets.forms import AttachmentForm
+from niangjia.tickets.forms import AttachmentForm, errors_text
 from niangjia.tickets.models import TicketAttachment
 from niangjia.tickets.views.bounds import bounded_upload
 from niangjia.tickets.views.staff import detail_response
@@ -59,7 +59,7 @@ def attach_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES, hazard=ticket.kind == Kind.HAZARD)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, errors_text(form))
         return detail_response(request, ticket, status=400)
     try:
         checked = uploads.check_uploads(form.cleaned_data["upload"], purpose=form.cleaned_data["purpose"])

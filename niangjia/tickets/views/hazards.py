@@ -18,7 +18,7 @@ from niangjia.orgs.auth import staff_of
 from niangjia.orgs.models import StaffUser
 from niangjia.tickets import selectors
 from niangjia.tickets.choices import ACCIDENT_CHECKLIST, OPEN_STATUSES
-from niangjia.tickets.forms import ChecklistForm, RectifyForm, ReferForm, TriageForm
+from niangjia.tickets.forms import ChecklistForm, RectifyForm, ReferForm, TriageForm, errors_text
 from niangjia.tickets.hazards import (
     hazard_checklist_update,
     hazard_rectification_order,
@@ -53,7 +53,7 @@ def _step(request: HttpRequest, pk: int, form_class: type[forms.Form], run: Step
     ticket = selectors.ticket_get(user=user, pk=pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, errors_text(form))
         return redirect("tickets:detail", pk=pk)
     try:
         run(user, ticket, form.cleaned_data)

@@ -26,6 +26,7 @@ from niangjia.tickets.forms import (
     MoveForm,
     TicketForm,
     TransferForm,
+    errors_text,
 )
 from niangjia.tickets.models import Ticket, TicketAttachment, TicketEvent
 from niangjia.tickets.services import ticket_create, ticket_transfer, ticket_transition
@@ -135,7 +136,7 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=user, pk=pk)
     form = MoveForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, errors_text(form))
         return detail_response(request, ticket, status=400)
     data = form.cleaned_data
     try:
