@@ -5,11 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
+from pydantic import Field
 
-from niangjia.core.scoping import Action, restrict
-from niangjia.funds.choices import CommitmentStatus
+from niangjia.core.filtering import Choices, ListFilter
+from niangjia.core.ranges import YEAR_MAX, YEAR_MIN
+from niangjia.core.roles import Role
+from niangjia.core.scoping import Action, allows, restrict
+from niangjia.funds.choices import CommitmentStatus, PoolLevel, Programme
 from niangjia.funds.models import (
     Allocation,
     Commitment,
@@ -21,8 +25,10 @@ from niangjia.funds.models import (
     PaymentBatch,
     PaymentLine,
 )
+from niangjia.orgs.models import UnionOrg
 
 PAGE_SIZE = 50
+FUNDS_ROLES = (Role.CITY_ADMIN, Role.DISTRICT_STAFF, Role.LEADER)
 NOT_FOUND = "记录不存在或不在您的管辖范围内。"
 
 
@@ -33,26 +39,63 @@ def _one(qs: QuerySet[Any], pk: int) -> Any:
     return found
 
 
+class PoolFilter(ListFilter):
+    """The pool list's filter (page and API)."""
+
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, title="年度")
+    programme: Programme | None = Field(None, title="项目")
+    level: PoolLevel | None = Field(None, title="级别")
+
+    def apply(self, qs: QuerySet[FundPool]) -> QuerySet[FundPool]:
+        if self.year is not None:
+            qs = qs.filter(year=self.year)
+        if self.programme is not None:
+            qs = qs.filter(programme=self.programme)
+        if self.level is not None:
+            qs = qs.filter(level=self.level)
+        return qs
+
+
+def sees_funds(user: Any) -> bool:
+    """Whether the funds pages are for this user: federation staff and leaders (cadres and chairs hold no pools)."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.role in FUNDS_ROLES)
+
+
 def pool_list(
-    *,
-    user: Any,
-    year: int | None = None,
-    programme: str = "",
-    level: str = "",
-    after_id: int | None = None,
-    limit: int = PAGE_SIZE,
+    *, user: Any, filters: PoolFilter | None = None, after_id: int | None = None, limit: int = PAGE_SIZE
 ) -> list[FundPool]:
     """Pools in the user's scope, newest first (after_id pages on)."""
-    qs = restrict(FundPool.objects.select_related("org"), user, Action.VIEW)
-    if year is not None:
-        qs = qs.filter(year=year)
-    if programme:
-        qs = qs.filter(programme=programme)
-    if level:
-        qs = qs.filter(level=level)
+    qs = (filters or PoolFilter()).apply(restrict(FundPool.objects.select_related("org"), user, Action.VIEW))
     if after_id is not None:
         qs = qs.filter(pk__lt=after_id)
     return list(qs.order_by("-id")[:limit])
+
+
+def pool_totals(*, user: Any, filters: PoolFilter | None = None) -> dict[str, Any]:
+    """The four balances summed over the filtered pools in scope, and how many pools."""
+    qs = (filters or PoolFilter()).apply(restrict(FundPool.objects.all(), user, Action.VIEW))
+    zero = Decimal("0.00")
+    return qs.aggregate(
+        allocated=Sum("allocated", default=zero),
+        committed=Sum("committed", default=zero),
+        paid=Sum("paid", default=zero),
+        available=Sum("available", default=zero),
+        pools=Count("id"),
+    )
+
+
+def pool_filter_choices(*, user: Any) -> dict[str, Choices]:
+    """The years that have pools in scope (the other options come from the filter's types)."""
+    years = restrict(FundPool.objects.all(), user, Action.VIEW).values_list("year", flat=True)
+    return {"year": [(str(y), f"{y} 年") for y in years.distinct().order_by("-year")[:30]]}
+
+
+def pool_org_choices(*, user: Any) -> QuerySet[UnionOrg]:
+    """The federations (city, district) the user may open a pool at."""
+    qs = restrict(UnionOrg.objects.filter(level__in=PoolLevel.values), user, Action.CHANGE)
+    return qs.order_by("path")
 
 
 def pool_get(*, user: Any, pk: int, action: Action = Action.VIEW) -> FundPool:
@@ -132,8 +175,6 @@ def household_year_total(*, user: Any, household_id: int, year: int) -> tuple[De
     The caller has already read the household through its own scoped selector; a user without any
     view right gets zeros.
     """
-    from niangjia.core.scoping import allows
-
     if not allows(user, Action.VIEW):
         return Decimal(0), Decimal(0)
     tally = HouseholdTally.objects.filter(household_id=household_id, year=year).first()
@@ -161,3 +202,8 @@ def batch_lines(*, user: Any, batch: PaymentBatch, after_seq: int = 0, limit: in
     """A batch's lines in order (after_seq pages on); accounts masked."""
     qs = restrict(PaymentLine.objects.all(), user, Action.VIEW).filter(batch=batch, seq__gt=after_seq)
     return list(qs.defer("account_enc").order_by("seq")[:limit])
+
+
+def pool_org_get(*, user: Any, pk: int) -> UnionOrg:
+    """A federation the user may open a pool at; Http404 otherwise (the service then checks its level)."""
+    return _one(restrict(UnionOrg.objects.all(), user, Action.VIEW), pk)  # type: ignore[no-any-return]

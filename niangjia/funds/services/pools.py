@@ -82,7 +82,6 @@ def allocation_add(
             lines=[(Account.AVAILABLE, amount), (Account.SOURCE, -amount)],
             actor=actor,
             at=at,
-            reference=f"allocation:{source}",
             note=note,
         )
         allocation = Allocation(

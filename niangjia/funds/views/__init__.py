@@ -1,0 +1,1 @@
+"""Funds pages: pools with their balances and ledger, allocations, payment batches, the fund report."""
