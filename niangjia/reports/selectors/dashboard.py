@@ -114,6 +114,8 @@ def dashboard_data(*, user: Any, campaign: Campaign, base: UnionOrg, as_of: date
     for done, target, rate in progress:
         items += [done, target] + ([rate] if rate else [])
     items += [item for item in headline if item not in items]
+    money = [indicators.BY_CODE[code] for code in indicators.MONEY if code in indicators.BY_CODE]
+    items += [item for item in money if item not in items]
     table: Table = indicator_table(user=user, campaign=campaign, base=base, items=items, by=Grouping.ORG, as_of=as_of)
     mondays, series = weekly_trend(user=user, campaign=campaign, base=base, as_of=as_of)
     points, placed = map_points(user=user, campaign=campaign, base=base)
@@ -123,6 +125,7 @@ def dashboard_data(*, user: Any, campaign: Campaign, base: UnionOrg, as_of: date
     return {
         "table": table,
         "kpis": [(item, table.total.cells[item.code]) for item in headline],
+        "money": [(item, table.total.cells[item.code]) for item in money],
         "progress": progress,
         "progress_heads": [item.label for item in columns],
         "progress_rows": rows,
@@ -135,7 +138,7 @@ def dashboard_data(*, user: Any, campaign: Campaign, base: UnionOrg, as_of: date
         "map_list": table.total.cells[map_item.code].link if map_item and map_item.code in table.total.cells else None,
         "refresh": last_refresh(campaign=campaign),
         "pending": pending_refresh(campaign=campaign),
-        "chart_data": _chart_data(table, progress, mondays, series, points, base),
+        "chart_data": _chart_data(table, progress, mondays, series, points, base, money),
     }
 
 
@@ -146,6 +149,7 @@ def _chart_data(
     series: list[Series],
     points: list[dict[str, Any]],
     base: UnionOrg,
+    money: list[Indicator],
 ) -> dict[str, Any]:
     """What the charts and the map draw (hidden numbers as null), with where a click goes."""
     bars = []
@@ -175,4 +179,12 @@ def _chart_data(
             "series": [{"name": s.indicator.label, "values": s.values} for s in series],
         },
         "map": {"points": points, "center": center, "tiles": settings.MAP_TILE_URL},
+        "money": [
+            {
+                "name": item.label.removesuffix("资金"),
+                "value": None if table.total.cells[item.code].hidden else float(table.total.cells[item.code].raw or 0),
+                "url": table.total.cells[item.code].link,
+            }
+            for item in money
+        ],
     }

@@ -46,6 +46,24 @@
     window.addEventListener("resize", function () { trend.resize(); });
   }
 
+  var moneyNode = document.getElementById("chart-money");
+  var money = data.money || [];
+  if (moneyNode && window.echarts && money.length) {
+    moneyNode.style.height = Math.max(220, 34 * money.length + 60) + "px";
+    var moneyChart = window.echarts.init(moneyNode);
+    moneyChart.setOption({
+      animation: false,
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", axisLabel: { formatter: function (v) { return (v / 10000) + "万"; } } },
+      yAxis: { type: "category", inverse: true, data: money.map(function (m) { return m.name; }) },
+      series: [{ name: "发放金额（元）", type: "bar", data: money.map(function (m) { return m.value; }),
+                 itemStyle: { color: "#a52834" } }]
+    });
+    moneyChart.on("click", function (event) { go(money[event.dataIndex] && money[event.dataIndex].url); });
+    window.addEventListener("resize", function () { moneyChart.resize(); });
+  }
+
   var mapNode = document.getElementById("map");
   if (mapNode && window.L) {
     var points = data.map.points;
