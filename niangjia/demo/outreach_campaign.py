@@ -51,7 +51,7 @@ def campaign_seed(*, tree: TreeSeed, seed: int, stdout: Any, today: date | None 
     campaign = _with_targets(admin, campaign, draft)
     campaign = campaign_activate(actor=admin, campaign=campaign)
     outcome = pairing_run(actor=admin, campaign=campaign, polish_seconds=5.0)
-    pairing_publish(actor=admin, campaign=campaign)
+    campaign = pairing_publish(actor=admin, campaign=campaign)
     found = outcome.solution
     saving = (1 - found.mean_km / found.baseline_mean_km) * 100 if found.mean_km and found.baseline_mean_km else 0.0
     stdout.write(

@@ -122,7 +122,8 @@ def _apply(campaign: Campaign, data: CampaignData) -> list[CampaignTarget]:
     campaign.name = campaign.name.strip()
     errors = _checked(data)
     try:
-        campaign.full_clean(exclude=["created_by"])
+        # The period's check constraint is checked just below, with a message naming the field.
+        campaign.full_clean(exclude=["created_by"], validate_constraints=False)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)

@@ -277,7 +277,7 @@ def pairing_swap(*, actor: StaffUser, first: Pairing, second: Pairing, now: date
         campaign = Campaign.objects.select_for_update().select_related("org").get(pk=first.campaign_id)
         _check_open(campaign)
         pair = list(
-            Pairing.objects.select_for_update()
+            Pairing.objects.select_for_update(of=("self",))
             .select_related("cadre__org", "enterprise__org")
             .filter(pk__in=[first.pk, second.pk], campaign=campaign)
             .order_by("pk")
@@ -346,7 +346,11 @@ def pairing_unfix(*, actor: StaffUser, pairing: Pairing) -> Pairing:
     """Let the solver move a fixed pairing again at its next run."""
     _require_editor(actor, pairing)
     with transaction.atomic():
-        pairing = Pairing.objects.select_for_update().select_related("campaign", "enterprise__org").get(pk=pairing.pk)
+        pairing = (
+            Pairing.objects.select_for_update(of=("self",))
+            .select_related("campaign", "enterprise__org")
+            .get(pk=pairing.pk)
+        )
         _check_open(pairing.campaign)
         if not pairing.fixed:
             raise ValidationError({"fixed": "该结对不是固定结对。"})
