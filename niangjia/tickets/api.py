@@ -19,18 +19,18 @@ from niangjia.tickets.api_out import detail, ticket_out
 from niangjia.tickets.hazards import hazard_checklist_update, hazard_rectification_order, hazard_refer, hazard_triage
 from niangjia.tickets.reporting import TicketReportFilter, report_choices, ticket_report, women_reply_report
 from niangjia.tickets.schemas import (
-    ChecklistIn,
-    MoveIn,
-    RectifyIn,
-    ReferIn,
-    ReportOut,
-    ReportRowOut,
+    HazardChecklistIn,
+    HazardRectifyIn,
+    HazardReferIn,
+    HazardTriageIn,
     TicketCreatedOut,
     TicketDetailOut,
     TicketIn,
+    TicketMoveIn,
     TicketOut,
-    TransferIn,
-    TriageIn,
+    TicketReportOut,
+    TicketReportRowOut,
+    TicketTransferIn,
 )
 from niangjia.tickets.services import ticket_create, ticket_transfer, ticket_transition
 
@@ -50,19 +50,19 @@ def ticket_list(
 
 @router.get(
     "/report",
-    response={200: ReportOut, **errors(403)},
+    response={200: TicketReportOut, **errors(403)},
     summary="诉求统计：收到、结案、超期，按渠道、类型、承办组织；与统计页面和导出同一筛选、同样的数字",
 )
-def ticket_report_api(request: HttpRequest, filters: Query[TicketReportFilter]) -> ReportOut:
+def ticket_report_api(request: HttpRequest, filters: Query[TicketReportFilter]) -> TicketReportOut:
     user = staff_of(request)
     now = timezone.now()
     report = ticket_report(user=user, now=now, filters=filters)
     women = women_reply_report(user=user, now=now, filters=filters)
-    groups = {field: [ReportRowOut(**row) for row in rows] for field, rows in report["groups"].items()}
-    return ReportOut(
+    groups = {field: [TicketReportRowOut(**row) for row in rows] for field, rows in report["groups"].items()}
+    return TicketReportOut(
         as_of=now,
         filtered_by=filters.describe(report_choices(user=user)),
-        total=ReportRowOut(**report["total"], label="合计"),
+        total=TicketReportRowOut(**report["total"], label="合计"),
         median_days=report["median_days"],
         by_channel=groups["channel"],
         by_kind=groups["kind"],
@@ -107,7 +107,7 @@ def ticket_new(request: HttpRequest, data: TicketIn) -> Status[TicketCreatedOut]
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="办理：受理、开始办理、整改验收、办结、回访结案、重新办理；不允许的操作返回 422 且不改变任何记录",
 )
-def ticket_move(request: HttpRequest, pk: Path[Id], data: MoveIn) -> TicketDetailOut:
+def ticket_move(request: HttpRequest, pk: Path[Id], data: TicketMoveIn) -> TicketDetailOut:
     user = staff_of(request)
     ticket = ticket_transition(
         actor=user, ticket=selectors.ticket_get(user=user, pk=pk), move=data.move, note=data.note
@@ -120,7 +120,7 @@ def ticket_move(request: HttpRequest, pk: Path[Id], data: MoveIn) -> TicketDetai
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="转办到另一组织（可指定承办人），须说明原因；已办结或已结案的不能转办",
 )
-def ticket_transfer_to(request: HttpRequest, pk: Path[Id], data: TransferIn) -> TicketDetailOut:
+def ticket_transfer_to(request: HttpRequest, pk: Path[Id], data: TicketTransferIn) -> TicketDetailOut:
     user = staff_of(request)
     ticket = selectors.ticket_get(user=user, pk=pk)
     org = selectors.org_get(user=user, pk=data.org_id)
@@ -134,7 +134,7 @@ def ticket_transfer_to(request: HttpRequest, pk: Path[Id], data: TransferIn) -> 
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="安全隐患分级受理：一般或重大事故隐患",
 )
-def hazard_triage_api(request: HttpRequest, pk: Path[Id], data: TriageIn) -> TicketDetailOut:
+def hazard_triage_api(request: HttpRequest, pk: Path[Id], data: HazardTriageIn) -> TicketDetailOut:
     user = staff_of(request)
     hazard_triage(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), grade=data.grade, note=data.note)
     return detail(request, selectors.ticket_get(user=user, pk=pk))
@@ -145,7 +145,7 @@ def hazard_triage_api(request: HttpRequest, pk: Path[Id], data: TriageIn) -> Tic
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="安全隐患限期整改：整改期限和涉及企业（可不填）",
 )
-def hazard_rectify_api(request: HttpRequest, pk: Path[Id], data: RectifyIn) -> TicketDetailOut:
+def hazard_rectify_api(request: HttpRequest, pk: Path[Id], data: HazardRectifyIn) -> TicketDetailOut:
     user = staff_of(request)
     ticket = selectors.ticket_get(user=user, pk=pk)
     enterprise = registry_selectors.enterprise_get(user=user, pk=data.enterprise_id) if data.enterprise_id else None
@@ -158,7 +158,7 @@ def hazard_rectify_api(request: HttpRequest, pk: Path[Id], data: RectifyIn) -> T
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="记录移交应急管理部门（重大事故隐患或整改逾期，一次）",
 )
-def hazard_refer_api(request: HttpRequest, pk: Path[Id], data: ReferIn) -> TicketDetailOut:
+def hazard_refer_api(request: HttpRequest, pk: Path[Id], data: HazardReferIn) -> TicketDetailOut:
     user = staff_of(request)
     hazard_refer(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), note=data.note)
     return detail(request, selectors.ticket_get(user=user, pk=pk))
@@ -169,7 +169,7 @@ def hazard_refer_api(request: HttpRequest, pk: Path[Id], data: ReferIn) -> Ticke
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="事故“四不放过”核查：每项是否已落实",
 )
-def hazard_checklist_api(request: HttpRequest, pk: Path[Id], data: ChecklistIn) -> TicketDetailOut:
+def hazard_checklist_api(request: HttpRequest, pk: Path[Id], data: HazardChecklistIn) -> TicketDetailOut:
     user = staff_of(request)
     hazard_checklist_update(actor=user, ticket=selectors.ticket_get(user=user, pk=pk), checked=data.model_dump())
     return detail(request, selectors.ticket_get(user=user, pk=pk))

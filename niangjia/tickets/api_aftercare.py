@@ -29,11 +29,11 @@ from niangjia.tickets.choices import AttachmentPurpose
 from niangjia.tickets.cooperation import cooperation_finish, cooperation_start
 from niangjia.tickets.followups import followup_record
 from niangjia.tickets.schemas import (
-    AttachmentOut,
-    CooperationFinishIn,
-    CooperationIn,
-    FollowUpIn,
+    TicketAttachmentOut,
+    TicketCooperationFinishIn,
+    TicketCooperationIn,
     TicketDetailOut,
+    TicketFollowUpIn,
 )
 from niangjia.tickets.views.bounds import declared_length
 from niangjia.tickets.views.files import download_name, file_response
@@ -66,7 +66,7 @@ def body_bounded(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
 
 @router.post(
     "/{pk}/files",
-    response={201: list[AttachmentOut], **errors(403, 404, 413)},
+    response={201: list[TicketAttachmentOut], **errors(403, 404, 413)},
     summary="上传照片或材料（multipart，字段 files，最多 3 个）：按内容检查，只收 JPEG/PNG/WebP 照片和 PDF；照片去除 EXIF 后重新编码",
 )
 @decorate_view(body_bounded)
@@ -75,7 +75,7 @@ def ticket_files_add(
     pk: Path[Id],
     purpose: Form[AttachmentPurpose],
     files: File[list[UploadedFile]],
-) -> Status[list[AttachmentOut]]:
+) -> Status[list[TicketAttachmentOut]]:
     user = staff_of(request)
     ticket = selectors.ticket_get(user=user, pk=pk)
     try:
@@ -103,7 +103,7 @@ def ticket_file(request: HttpRequest, pk: Path[Id], aid: Path[Id], thumb: bool =
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="企业问题对接合作方：名册中的企业（partner_id）或服务机构名称（partner_name），合作内容和开始日期",
 )
-def cooperation_start_api(request: HttpRequest, pk: Path[Id], data: CooperationIn) -> TicketDetailOut:
+def cooperation_start_api(request: HttpRequest, pk: Path[Id], data: TicketCooperationIn) -> TicketDetailOut:
     user = staff_of(request)
     ticket = selectors.ticket_get(user=user, pk=pk)
     partner = registry_selectors.enterprise_get(user=user, pk=data.partner_id) if data.partner_id else None
@@ -118,7 +118,7 @@ def cooperation_start_api(request: HttpRequest, pk: Path[Id], data: CooperationI
     summary="记录对接合作完成：完成日期和合作成效（一次）",
 )
 def cooperation_finish_api(
-    request: HttpRequest, pk: Path[Id], cid: Path[Id], data: CooperationFinishIn
+    request: HttpRequest, pk: Path[Id], cid: Path[Id], data: TicketCooperationFinishIn
 ) -> TicketDetailOut:
     user = staff_of(request)
     cooperation = selectors.cooperation_get(user=user, ticket_id=pk, pk=cid, action=Action.CHANGE)
@@ -131,7 +131,7 @@ def cooperation_finish_api(
     response={200: TicketDetailOut, **errors(403, 404)},
     summary="记录回访：时间、是否联系上、满意度（联系上时）、情况；close=true 时回访后结案",
 )
-def followup_api(request: HttpRequest, pk: Path[Id], data: FollowUpIn) -> TicketDetailOut:
+def followup_api(request: HttpRequest, pk: Path[Id], data: TicketFollowUpIn) -> TicketDetailOut:
     user = staff_of(request)
     ticket = selectors.ticket_get(user=user, pk=pk)
     called_at = data.called_at if timezone.is_aware(data.called_at) else timezone.make_aware(data.called_at)

@@ -10,11 +10,11 @@ from niangjia.tickets import selectors
 from niangjia.tickets.choices import AttachmentPurpose
 from niangjia.tickets.models import Cooperation, FollowUpCall, Ticket, TicketAttachment
 from niangjia.tickets.schemas import (
-    AttachmentOut,
-    CooperationOut,
-    EventOut,
-    FollowUpOut,
+    TicketAttachmentOut,
+    TicketCooperationOut,
     TicketDetailOut,
+    TicketEventOut,
+    TicketFollowUpOut,
     TicketOut,
 )
 
@@ -23,22 +23,22 @@ def ticket_out(ticket: Ticket) -> TicketOut:
     return TicketOut.model_validate(ticket, from_attributes=True)
 
 
-def attachment_out(a: TicketAttachment) -> AttachmentOut:
+def attachment_out(a: TicketAttachment) -> TicketAttachmentOut:
     download = reverse("api:ticket_file", kwargs={"pk": a.ticket_id, "aid": a.pk})
-    return AttachmentOut(id=a.pk, purpose=AttachmentPurpose(a.purpose), content_type=a.content_type, size=a.size, sha256=a.sha256,
+    return TicketAttachmentOut(id=a.pk, purpose=AttachmentPurpose(a.purpose), content_type=a.content_type, size=a.size, sha256=a.sha256,
                          width=a.width, height=a.height, name=a.name,
                          uploaded_by=a.uploaded_by.username if a.uploaded_by else None, created_at=a.created_at,
                          download=download)  # fmt: skip
 
 
-def cooperation_out(c: Cooperation) -> CooperationOut:
-    return CooperationOut(id=c.pk, partner_id=c.partner_id, partner_name=c.partner_label, work=c.work,
+def cooperation_out(c: Cooperation) -> TicketCooperationOut:
+    return TicketCooperationOut(id=c.pk, partner_id=c.partner_id, partner_name=c.partner_label, work=c.work,
                           started_on=c.started_on, finished_on=c.finished_on, result=c.result,
                           recorded_by=c.recorded_by.username, created_at=c.created_at)  # fmt: skip
 
 
-def followup_out(f: FollowUpCall) -> FollowUpOut:
-    return FollowUpOut(id=f.pk, caller=f.caller.username, called_at=f.called_at, reached=f.reached,
+def followup_out(f: FollowUpCall) -> TicketFollowUpOut:
+    return TicketFollowUpOut(id=f.pk, caller=f.caller.username, called_at=f.called_at, reached=f.reached,
                        satisfaction=f.satisfaction, note=f.note)  # fmt: skip
 
 
@@ -46,7 +46,7 @@ def detail(request: HttpRequest, ticket: Ticket) -> TicketDetailOut:
     """A ticket with its timeline, files, cooperation and calls, as the caller may see them."""
     user = staff_of(request)
     events = [
-        EventOut(
+        TicketEventOut(
             at=e.at,
             kind=e.kind,
             actor=e.actor.username if e.actor else None,

@@ -66,7 +66,9 @@ def errors_text(form: forms.Form) -> str:
 
 
 def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
+    # A date input takes ISO dates only, whatever the locale's format.
+    attrs = {"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+    return forms.DateInput(attrs=attrs, format="%Y-%m-%d")
 
 
 STAFF_CHANNELS = [(c.value, c.label) for c in (Channel.WALK_IN, Channel.WINDOW, Channel.PHONE, Channel.VISIT)]
@@ -164,7 +166,7 @@ class RectifyForm(forms.Form):
 
     prefix = "rectify"
 
-    rectify_by = forms.DateField(label="整改期限", widget=forms.DateInput(attrs={"type": "date"}))
+    rectify_by = forms.DateField(label="整改期限", widget=_date_input())
     enterprise = forms.CharField(label="涉及企业（名称或统一社会信用代码，可不填）", max_length=200, required=False)
 
 

@@ -259,8 +259,8 @@ def report_summary(report: dict[str, Any], women: dict[str, Any]) -> list[tuple[
         ("其中已办结", _count(partner["solved"])),
         ("其中经对接合作解决", _count(partner["via_partner"])),
         (f"女职工咨询当日首次答复已达成（{women['period']}）", _count(counts["met"])),
-        ("未达成", _count(counts["missed"])),
-        ("今日内待答复", _count(counts["pending"])),
+        ("女职工咨询当日首次答复未达成", _count(counts["missed"])),
+        ("女职工咨询今日内待首次答复", _count(counts["pending"])),
     ]
 
 

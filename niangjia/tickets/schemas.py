@@ -19,7 +19,7 @@ Name200 = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
 Score = Annotated[int, Field(ge=1, le=5, description="满意度，1 至 5 分")]
 
 
-class EventOut(Schema):
+class TicketEventOut(Schema):
     at: datetime
     kind: str
     actor: str | None
@@ -30,7 +30,7 @@ class EventOut(Schema):
     note: str
 
 
-class AttachmentOut(Schema):
+class TicketAttachmentOut(Schema):
     id: int
     purpose: AttachmentPurpose
     content_type: str
@@ -44,7 +44,7 @@ class AttachmentOut(Schema):
     download: str = Field(description="下载地址（同一接口认证）；照片可加 ?thumb=true 取缩略图")
 
 
-class CooperationOut(Schema):
+class TicketCooperationOut(Schema):
     id: int
     partner_id: int | None
     partner_name: str
@@ -56,7 +56,7 @@ class CooperationOut(Schema):
     created_at: datetime
 
 
-class FollowUpOut(Schema):
+class TicketFollowUpOut(Schema):
     id: int
     caller: str
     called_at: datetime
@@ -94,10 +94,10 @@ class TicketOut(Schema):
 class TicketDetailOut(TicketOut):
     description: str
     resolution: str
-    events: list[EventOut]
-    attachments: list[AttachmentOut]
-    cooperations: list[CooperationOut]
-    followups: list[FollowUpOut]
+    events: list[TicketEventOut]
+    attachments: list[TicketAttachmentOut]
+    cooperations: list[TicketCooperationOut]
+    followups: list[TicketFollowUpOut]
 
 
 class TicketCreatedOut(TicketOut):
@@ -118,39 +118,39 @@ class TicketIn(Schema):
     anonymous: bool = False
 
 
-class TransferIn(Schema):
+class TicketTransferIn(Schema):
     org_id: Id
     note: Required2000
     handler_id: Id | None = None
 
 
-class TriageIn(Schema):
+class HazardTriageIn(Schema):
     grade: HazardGrade
     note: Text2000 = ""
 
 
-class RectifyIn(Schema):
+class HazardRectifyIn(Schema):
     rectify_by: Day
     enterprise_id: Id | None = None
 
 
-class ReferIn(Schema):
+class HazardReferIn(Schema):
     note: Required2000
 
 
-class ChecklistIn(Schema):
+class HazardChecklistIn(Schema):
     cause_found: bool = False
     responsible_dealt: bool = False
     measures_done: bool = False
     people_educated: bool = False
 
 
-class MoveIn(Schema):
+class TicketMoveIn(Schema):
     move: Move
     note: Text2000 = ""
 
 
-class CooperationIn(Schema):
+class TicketCooperationIn(Schema):
     """A partner from the registry (`partner_id`, in your scope) or a provider by name (`partner_name`)."""
 
     partner_id: Id | None = None
@@ -159,12 +159,12 @@ class CooperationIn(Schema):
     started_on: Day
 
 
-class CooperationFinishIn(Schema):
+class TicketCooperationFinishIn(Schema):
     finished_on: Day
     result: Required2000
 
 
-class FollowUpIn(Schema):
+class TicketFollowUpIn(Schema):
     called_at: datetime = Field(description="回访时间，不早于办结时间、不晚于现在；不带时区时按北京时间")
     reached: bool
     satisfaction: Score | None = None
@@ -172,7 +172,7 @@ class FollowUpIn(Schema):
     close: bool = Field(False, description="回访后结案（诉求须为已办结，且角色可以结案）")
 
 
-class ReportRowOut(Schema):
+class TicketReportRowOut(Schema):
     label: str
     received: int | None
     closed: int | None
@@ -182,25 +182,25 @@ class ReportRowOut(Schema):
     few: bool = Field(description="少于 5 件，数字不提供")
 
 
-class PartnerOut(Schema):
+class TicketPartnerOut(Schema):
     problems: int | None
     solved: int | None
     via_partner: int | None
 
 
-class WomenOut(Schema):
+class TicketWomenOut(Schema):
     met: int | None
     missed: int | None
     pending: int | None
 
 
-class ReportOut(Schema):
+class TicketReportOut(Schema):
     as_of: datetime
     filtered_by: str
-    total: ReportRowOut
+    total: TicketReportRowOut
     median_days: float | None
-    by_channel: list[ReportRowOut]
-    by_kind: list[ReportRowOut]
-    by_org: list[ReportRowOut]
-    enterprise_problems: PartnerOut
-    women_same_day: WomenOut
+    by_channel: list[TicketReportRowOut]
+    by_kind: list[TicketReportRowOut]
+    by_org: list[TicketReportRowOut]
+    enterprise_problems: TicketPartnerOut
+    women_same_day: TicketWomenOut
