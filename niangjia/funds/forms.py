@@ -61,7 +61,9 @@ class AllocationForm(StyledForm):
     source = forms.ChoiceField(label="资金来源", choices=AllocationSource.choices)
     received_on = forms.DateField(
         label="到账日期",
-        widget=forms.DateInput(attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}, format="%Y-%m-%d"
+        ),
     )
     note = forms.CharField(label="说明", max_length=200, required=False)
 

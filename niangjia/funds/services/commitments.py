@@ -101,7 +101,9 @@ def commitment_create(
             once_per_period=once_per_period, reference=reference, note=note, created_at=at, created_by=actor,
             transaction=tx,
         )  # fmt: skip
-        commitment.full_clean(validate_constraints=False)
+        # The foreign keys are the locked rows above and the constraints were checked by hand under the locks:
+        # only the fields' own validators are left (a full_clean would re-read four rows per approval).
+        commitment.clean_fields(exclude=["pool", "created_by", "transaction", "release"])
         commitment.save(force_insert=True)
         tally_move(tally, committed=amount)
         audit_record(
