@@ -32,6 +32,19 @@ def chord_to_km(chord: Floats) -> Floats:
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0)), dtype=np.float64)
 
 
+def distance_matrix(a: Floats, b: Floats) -> Floats:
+    """Great-circle km between every row of `a` and every row of `b` (unit vectors): one matrix product."""
+    dot = a @ b.T
+    np.clip(dot, -1.0, 1.0, out=dot)
+    # chord² = 2 − 2·cos; d = 2R·asin(chord / 2), in place to keep one matrix alive
+    np.subtract(1.0, dot, out=dot)
+    np.multiply(dot, 0.5, out=dot)
+    np.sqrt(dot, out=dot)
+    np.arcsin(dot, out=dot)
+    np.multiply(dot, 2 * EARTH_RADIUS_KM, out=dot)
+    return dot
+
+
 def plane(lng: Floats, lat: Floats) -> Floats:
     """Local planar coordinates (km, equirectangular about the mean latitude): for cutting space into blocks."""
     lat0 = np.radians(float(np.mean(lat))) if len(lat) else 0.0

@@ -26,7 +26,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
-from niangjia.outreach.solver.geo import chord_to_km, haversine_km, plane, unit_vectors
+from niangjia.outreach.solver.geo import chord_to_km, distance_matrix, haversine_km, plane, unit_vectors
 from niangjia.outreach.solver.problem import Floats, GroupReport, Ints, Problem, Solution
 
 DENSE_MAX_CELLS = 9_000_000  # 3,000 × 3,000: ~72 MB of costs, a few seconds
@@ -111,6 +111,8 @@ class _Part:
         self.caps = caps
         self.elng, self.elat = problem.enterprise_lng[rows], problem.enterprise_lat[rows]
         self.clng, self.clat = problem.cadre_lng[cadres], problem.cadre_lat[cadres]
+        self.ex, self.cx = unit_vectors(self.elng, self.elat), unit_vectors(self.clng, self.clat)
+        self.slot_local = np.repeat(np.arange(len(cadres)), caps)  # slot → index into `cadres`
         self.assigned = np.full(len(rows), -1, dtype=np.int64)  # row → slot
         self.bonus = self._bonus()
         self.forbidden = self._forbidden_keys()
@@ -148,12 +150,9 @@ class _Part:
 
     def matrix(self, rows: Ints, slots: Ints) -> tuple[Floats, Floats]:
         """(cost, distance) matrices of local rows × slots; forbidden pairs cost FORBIDDEN."""
-        unique, inverse = np.unique(self.slot_cadre[slots], return_inverse=True)
-        near = haversine_km(
-            self.elng[rows][:, None], self.elat[rows][:, None],
-            self.problem.cadre_lng[unique][None, :], self.problem.cadre_lat[unique][None, :],
-        )  # fmt: skip
-        dist = near[:, inverse]
+        unique, inverse = np.unique(self.slot_local[slots], return_inverse=True)
+        near = distance_matrix(self.ex[rows], self.cx[unique])
+        dist = near if len(unique) == len(slots) and (inverse == np.arange(len(slots))).all() else near[:, inverse]
         cost = dist - self.bonus * (self.slot_rank[slots] == 0)[None, :] if self.bonus else dist.copy()
         if len(self.forbidden):
             keys = self.rows[rows][:, None] * self.problem.cadres + self.slot_cadre[slots][None, :]
@@ -178,6 +177,9 @@ class _Part:
         if self.m and self.s:
             if dense:
                 self._exact(np.arange(self.m), np.arange(self.s))
+            elif group is None and len(np.unique(self.problem.enterprise_group[self.rows])) > 1:
+                self._by_districts(dense_max_cells, neighbours)
+                self._polish(deadline=started + polish_seconds)
             else:
                 self._sparse(neighbours)
                 self._polish(deadline=started + polish_seconds)
@@ -193,10 +195,34 @@ class _Part:
             seconds=time.perf_counter() - started,
         )  # fmt: skip
 
+    def _by_districts(self, dense_max_cells: int, neighbours: int) -> None:
+        """Pairs may cross districts, and the part is large: pair each district alone first (exactly or
+        sparsely), then what is left over across districts, exactly; the polish then works across borders.
+
+        The sparse matching over the whole city would need long augmenting paths to carry each district's
+        surplus to its neighbours, which takes SciPy minutes at 20,000 × 20,000.
+        """
+        egroup = self.problem.enterprise_group[self.rows]
+        cgroup = self.problem.cadre_group[self.cadres]
+        position = np.full(self.problem.cadres, -1, dtype=np.int64)
+        position[self.cadres] = np.arange(len(self.cadres))
+        for group in np.unique(egroup):
+            mine = np.flatnonzero(egroup == group)
+            sub = _Part(self.problem, self.rows[mine], self.cadres[cgroup == group])
+            if not sub.m or not sub.s:
+                continue
+            if sub.m * sub.s <= dense_max_cells:
+                sub._exact(np.arange(sub.m), np.arange(sub.s))
+            else:
+                sub._sparse(neighbours)
+            ok = sub.assigned >= 0
+            slots = sub.assigned[ok]
+            self.assigned[mine[ok]] = self.slot_start[position[sub.slot_cadre[slots]]] + sub.slot_rank[slots]
+        self._repair()
+
     def _sparse(self, neighbours: int) -> None:
         """Min-weight full matching on the nearest-neighbour candidate graph, dummies for feasibility."""
-        ex, cx = unit_vectors(self.elng, self.elat), unit_vectors(self.clng, self.clat)
-        rows, slots = self._candidates(ex, cx, neighbours)
+        rows, slots = self._candidates(self.ex, self.cx, neighbours)
         dist = self.distances(rows, slots)
         offset = self.bonus + 1.0  # weights stay positive (an explicit zero is no edge)
         weight = dist + offset - self.bonus * (self.slot_rank[slots] == 0)
@@ -325,7 +351,7 @@ class _Part:
         """
         if not self.m or not self.s:
             return 0.0
-        ex, cx = unit_vectors(self.elng, self.elat), unit_vectors(self.clng, self.clat)
+        ex, cx = self.ex, self.cx
         nearest = chord_to_km(np.asarray(cKDTree(cx).query(ex, k=1)[0]).ravel())
         bound = float(np.sort(nearest)[: min(self.m, self.s)].sum())
         if self.m >= self.s:
