@@ -1,5 +1,6 @@
 from django.urls import URLPattern, path
 
+from niangjia.outreach import urls_visits
 from niangjia.outreach.views import campaigns, pairing
 
 app_name = "outreach"
@@ -26,3 +27,5 @@ urlpatterns: list[URLPattern] = [
         name="exclusion_remove",
     ),
 ]
+
+urlpatterns += urls_visits.urlpatterns

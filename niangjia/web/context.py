@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, allows
 
 
@@ -17,9 +18,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("首页"), reverse("web:home"))]
+    if user.role == Role.CADRE:
+        items.append((_("今日工作"), reverse("outreach:today")))
+    items.append((_("统计"), reverse("reports:dashboard")))
+    items.append((_("走访活动"), reverse("outreach:campaign_list")))
     items.append((_("企业"), reverse("registry:enterprise_list")))
     items.append((_("职工"), reverse("registry:worker_list")))
     items.append((_("政策找人"), reverse("screening:worklist")))
+    if allows(user, Action.SENSITIVE):
+        items.append((_("帮扶"), reverse("assistance:queue")))
+    items.append((_("资金"), reverse("funds:pool_list")))
     items.append((_("诉求"), reverse("tickets:queue")))
     if allows(user, Action.CHANGE):
         items.append((_("调动申请"), reverse("registry:transfers")))
