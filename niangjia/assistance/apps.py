@@ -19,6 +19,7 @@ class AssistanceConfig(AppConfig):
                 "assistance.queue.assign": "分派帮扶待办",
                 "assistance.archive.open": "登记疑似困难职工家庭",
                 "assistance.archive.update": "修改困难档案",
+                "assistance.archive.import": "导入已有困难档案",
                 "assistance.archive.move": "办理困难档案",
                 "assistance.notice.open": "建档公示",
                 "assistance.notice.objection": "登记公示异议",

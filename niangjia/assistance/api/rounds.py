@@ -85,8 +85,8 @@ def round_new(request: HttpRequest, data: RoundIn, filters: Query[QueueFilter]) 
     user = staff_of(request)
     chosen = filters.model_copy(update={"policy_id": data.policy_id})
     if data.kind == RoundKind.FILE:
-        ids = selectors.round_households(user=user, filters=chosen, limit=data.limit)
-        batch = round_start(actor=user, kind=data.kind, policy_id=data.policy_id, title=data.title, households=ids,
+        ids = selectors.round_targets(user=user, filters=chosen, limit=data.limit)
+        batch = round_start(actor=user, kind=data.kind, policy_id=data.policy_id, title=data.title, targets=ids,
                             filters=chosen.chosen())  # fmt: skip
     else:
         apps = selectors.round_applications(user=user, kind=data.kind, filters=chosen, limit=data.limit)

@@ -8,7 +8,7 @@ from django.db import models
 from niangjia.assistance.choices import RoundKind, RoundOutcome, RoundStatus
 from niangjia.core.scoping import ScopeSpec
 from niangjia.orgs.models import UnionOrg
-from niangjia.registry.models import Household
+from niangjia.registry.models import Household, HouseholdMember
 
 
 class Round(models.Model):
@@ -48,6 +48,7 @@ class RoundItem(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="items")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(HouseholdMember, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey(
         "assistance.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from niangjia.assistance.choices import ApplicationStatus, RoundKind
-from niangjia.assistance.models import Application, Round, RoundItem
+from niangjia.assistance.choices import NOT_APPLIED, ApplicationStatus, RoundKind
+from niangjia.assistance.models import Application, QueueItem, Round, RoundItem
 from niangjia.assistance.selectors.queue import QueueFilter, queue_queryset
 from niangjia.core.scoping import Action, require_action, restrict
 from niangjia.orgs.models import StaffUser
@@ -17,11 +17,17 @@ from niangjia.registry.selectors import area_prefix
 WAITING = {RoundKind.APPROVE: ApplicationStatus.SUBMITTED, RoundKind.PAY: ApplicationStatus.APPROVED}
 
 
-def round_households(*, user: StaffUser, filters: QueueFilter, limit: int) -> list[int]:
-    """Households a filing round takes: the queue's cards with the policy, not yet applied for."""
+def round_targets(*, user: StaffUser, filters: QueueFilter, limit: int) -> list[tuple[int, int | None]]:
+    """Who a filing round takes: of the queue's cards with the policy, each household (or member, for a
+    policy by person) the screening proposes it for and no one has applied for yet; the queue's order."""
     chosen = filters.model_copy(update={"not_applied": True})
     qs = queue_queryset(user=user, filters=chosen).order_by("rank", "since", "household_id")
-    return list(qs.values_list("household_id", flat=True)[:limit])
+    households = list(qs.values_list("household_id", flat=True)[:limit])
+    items = QueueItem.objects.filter(household_id__in=households, policy_id=filters.policy_id, proposed=True,
+                                     status__in=list(NOT_APPLIED))  # fmt: skip
+    found = {(i.household_id, i.member_id) for i in items.only("household_id", "member_id")}
+    order = {h: n for n, h in enumerate(households)}
+    return sorted(found, key=lambda t: (order[t[0]], t[1] or 0))[:limit]
 
 
 def round_applications(*, user: StaffUser, kind: str, filters: QueueFilter, limit: int) -> list[Application]:

@@ -7,6 +7,8 @@ service in the same transaction — the facts the engine reads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,8 +30,9 @@ from niangjia.assistance.choices import (
 )
 from niangjia.assistance.models import ArchiveEvent, HardshipArchive, NoticeObjection, PublicNotice
 from niangjia.assistance.workflow import ARCHIVE_MOVES, ArchiveMove, Transition, check
-from niangjia.core.audit import audit_record
-from niangjia.core.scoping import Action, require, require_action
+from niangjia.core.audit import audit_entry, audit_record, audit_records
+from niangjia.core.inserting import insert_records
+from niangjia.core.scoping import Action, require, require_action, restrict
 from niangjia.orgs.models import StaffUser
 from niangjia.registry.models import Household
 from niangjia.registry.services import HouseholdFacts, household_facts_update
@@ -343,3 +346,73 @@ def notice_close(*, actor: StaffUser, notice: PublicNotice, today: date | None =
 def review_due_before(today: date) -> date:
     """An archive last reviewed before this date is due for its yearly review."""
     return today - timedelta(days=REVIEW_DAYS)
+
+
+@dataclass(frozen=True)
+class ArchiveImport:
+    """An archive kept before niangjia (paper or the national system) for a household the registry shows archived."""
+
+    household_id: int
+    main_cause: str
+    secondary_causes: tuple[str, ...] = ()
+    evidence: str = ""
+
+
+def archives_import_many(*, actor: StaffUser | None, rows: Sequence[ArchiveImport]) -> int:
+    """Enter existing archives as 已建档, at the level, dates and review date the registry holds for each household.
+
+    The bulk form for a federation's archive on the day niangjia starts (and the demo): each row
+    is checked (causes, scope, the household archived in the registry, no active archive yet) and
+    gets its own archive, history line and audit entry; rows that fail are skipped and counted out.
+    """
+    if actor is not None:
+        require_action(actor, Action.SENSITIVE)
+    ids = [row.household_id for row in rows]
+    households = Household.objects.filter(pk__in=ids).exclude(archive_level="").select_related("org")
+    if actor is not None:
+        households = restrict(households, actor, Action.CHANGE)
+    found = {h.pk: h for h in households}
+    active = set(
+        HardshipArchive.objects.filter(household_id__in=ids, status__in=ACTIVE_ARCHIVE).values_list(
+            "household_id", flat=True
+        )
+    )
+    now = timezone.now()
+    archives: list[HardshipArchive] = []
+    for row in rows:
+        household = found.get(row.household_id)
+        if household is None or row.household_id in active:
+            continue
+        try:
+            secondary = causes_clean(row.main_cause, list(row.secondary_causes))
+        except ValidationError:
+            continue
+        active.add(row.household_id)
+        archives.append(
+            HardshipArchive(
+                household=household,
+                status=ArchiveStatus.ARCHIVED,
+                level=household.archive_level,
+                main_cause=row.main_cause,
+                secondary_causes=secondary,
+                evidence=row.evidence[:2000],
+                source=ArchiveSource.ASSESSMENT,
+                archived_on=household.archived_on,
+                last_review_date=household.last_review_date or household.archived_on,
+                created_by=actor,
+                updated_at=now,
+            )
+        )
+    with transaction.atomic():
+        insert_records(archives)
+        insert_records([
+            ArchiveEvent(archive=a, actor=actor, at=now, move="历史档案导入", from_status="", to_status=a.status,
+                         note="建档日期 " + (a.archived_on.isoformat() if a.archived_on else "不详"))
+            for a in archives
+        ])  # fmt: skip
+        audit_records(
+            audit_entry(actor=actor, action="assistance.archive.import", target=a, org_path=a.household.org.path,
+                        new={"household": a.household_id, "level": a.level, "main_cause": a.main_cause})
+            for a in archives
+        )  # fmt: skip
+    return len(archives)

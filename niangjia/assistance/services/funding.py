@@ -9,9 +9,10 @@ payment removes them and sends the application back for approval.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,9 +21,10 @@ from django.utils import timezone
 from niangjia.assistance import decisions
 from niangjia.assistance.choices import ApplicationStatus, ApprovalLevel, DecisionStage, ItemStatus
 from niangjia.assistance.models import Application
-from niangjia.assistance.services.applications import _refusal, decision_keep, event_write
+from niangjia.assistance.services.applications import ASK, _refusal, decision_keep, event_write, recheck
 from niangjia.assistance.services.queue import queue_items_mark, queue_refresh
 from niangjia.core.audit import audit_record
+from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, require, require_action
 from niangjia.funds.choices import PoolLevel, Programme
 from niangjia.funds.models import Commitment, Disbursement, FundPool
@@ -59,10 +61,12 @@ def _ancestors(path: str) -> list[str]:
     return [f"/{'/'.join(parts[: i + 1])}/" for i in range(len(parts))]
 
 
-def pool_for(application: Application, *, year: int) -> FundPool:
-    """The pool that pays this application: the programme's pool of that year at the approving level
-    (the district's for a district approval, the city's above the district limit), nearest the household."""
-    level = PoolLevel.CITY if application.approval_level == ApprovalLevel.CITY else PoolLevel.DISTRICT
+def pool_for(application: Application, *, actor: StaffUser, year: int) -> FundPool:
+    """The pool that pays this application (市、区两级统筹): the approver's own — the city's pool when the city
+    approves (above the district limit, or from its share), else the district's — of the programme and year,
+    nearest the household."""
+    city = actor.is_superuser or actor.role == Role.CITY_ADMIN or application.approval_level == ApprovalLevel.CITY
+    level = PoolLevel.CITY if city else PoolLevel.DISTRICT
     programme = programme_of(application.policy_id)
     pool = (
         FundPool.objects.filter(
@@ -86,7 +90,7 @@ def commit(*, actor: StaffUser, application: Application) -> Commitment:
     amount = application.approved_amount or Decimal(0)
     if amount <= 0:
         raise ValidationError({"amount": "核定金额为 0，无需审批发放。"})
-    pool = pool_for(application, year=timezone.localdate().year)
+    pool = pool_for(application, actor=actor, year=timezone.localdate().year)
     commitment = commitment_create(
         pool=pool, amount=amount, household_id=application.household_id,
         beneficiary_ref=f"member:{application.member_id}" if application.member_id else f"household:{application.household_id}",
@@ -98,7 +102,9 @@ def commit(*, actor: StaffUser, application: Application) -> Commitment:
     return commitment
 
 
-def application_pay(*, actor: StaffUser, application: Application, today: date | None = None) -> Application:
+def application_pay(
+    *, actor: StaffUser, application: Application, today: date | None = None, checked: Any = ASK
+) -> Application:
     """发放: the engine checks again on today's facts (once-per-period rules), then funds pays the commitment once.
 
     The idempotency key is the application's own, so a retried payment returns the first one. The
@@ -115,10 +121,7 @@ def application_pay(*, actor: StaffUser, application: Application, today: date |
             return application
         if application.status != ApplicationStatus.APPROVED or application.commitment is None:
             raise ValidationError({"move": f"申请{application.get_status_display()}，只有已批准的申请才能发放。"})
-        policy = decisions.payable_policy(application.policy_id)
-        result = decisions.evaluate(
-            household_id=application.household_id, policy=policy, member_id=application.member_id, as_of=today
-        )
+        result = recheck(application, today) if checked is ASK else checked
         if result is None or result["status"] != ELIGIBLE:
             raise _refusal(result, "今天（发放日）")
         decision_keep(application, result, stage=DecisionStage.PAYMENT, as_of=today, actor=actor)
@@ -195,8 +198,7 @@ def payment_heard(disbursement: Disbursement, event: str) -> None:
         application.paid_on, application.paid_by, application.disbursement = paid_on, actor, disbursement
         application.save(update_fields=["status", "paid_on", "paid_by", "disbursement"])
         event_write(application, actor=actor, move="发放", old=old, note=f"¥{disbursement.amount:,.2f}")
-        queue_items_mark(household_id=application.household_id, policy_id=application.policy_id,
-                         member_id=application.member_id, status=ItemStatus.DONE)  # fmt: skip
+        _queue_mark(application, ItemStatus.DONE)
         audit_record(actor=actor, action="assistance.application.pay", target=application,
                      old={"status": old}, new={"status": application.status, "amount": disbursement.amount})  # fmt: skip
     elif event == "returned":
@@ -208,13 +210,30 @@ def payment_heard(disbursement: Disbursement, event: str) -> None:
         application.commitment, application.disbursement, application.approved_amount = None, None, None
         application.save(update_fields=["status", "commitment", "disbursement", "approved_amount"])
         event_write(application, actor=actor, move="发放退回", old=old, note=disbursement.return_reason)
-        queue_items_mark(household_id=application.household_id, policy_id=application.policy_id,
-                         member_id=application.member_id, status=ItemStatus.APPLIED)  # fmt: skip
+        _queue_mark(application, ItemStatus.APPLIED)
         audit_record(actor=actor, action="assistance.application.returned", target=application,
                      old={"status": old}, new={"status": application.status})  # fmt: skip
     else:
         return
-    transaction.on_commit(partial(household_rescreen_and_refresh, household_id=application.household_id))
+    from niangjia.assistance.services.many import deferred
+
+    later = deferred()
+    if later is not None:
+        later.households.append(application.household_id)
+    else:
+        transaction.on_commit(partial(household_rescreen_and_refresh, household_id=application.household_id))
+
+
+def _queue_mark(application: Application, status: str) -> None:
+    """Move the application's queue item now, or at the end of a batch of payments."""
+    from niangjia.assistance.services.many import deferred
+
+    later = deferred()
+    if later is not None:
+        later.marks.append((application.policy_id, application.household_id, application.member_id, status))
+    else:
+        queue_items_mark(household_id=application.household_id, policy_id=application.policy_id,
+                         member_id=application.member_id, status=status)  # fmt: skip
 
 
 def household_rescreen_and_refresh(*, household_id: int) -> None:
@@ -223,3 +242,19 @@ def household_rescreen_and_refresh(*, household_id: int) -> None:
 
     household_rescreen(household_id=household_id)
     queue_refresh(household_ids=[household_id])
+
+
+RESCREEN_ROUNDS_MAX = 50
+
+
+def rescreen_households(household_ids: list[int], *, since: datetime) -> None:
+    """After many payments from `since` on: screen the households whose facts changed since then (these among
+    them; an indexed range, never the whole registry) and refresh their cards."""
+    from niangjia.screening.services import changed_rescreen
+
+    if not household_ids:
+        return
+    for _ in range(RESCREEN_ROUNDS_MAX):
+        if changed_rescreen(since=since, limit=max(2000, 2 * len(household_ids))) is None:
+            break
+    queue_refresh(household_ids=household_ids)

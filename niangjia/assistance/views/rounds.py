@@ -50,9 +50,9 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
             chosen = filters.model_copy(update={"policy_id": values["policy_id"]})
             try:
                 if values["kind"] == RoundKind.FILE:
-                    ids = selectors.round_households(user=user, filters=chosen, limit=values["limit"])
+                    ids = selectors.round_targets(user=user, filters=chosen, limit=values["limit"])
                     batch = round_start(actor=user, kind=values["kind"], policy_id=values["policy_id"],
-                                        title=values["title"], households=ids, filters=chosen.chosen())  # fmt: skip
+                                        title=values["title"], targets=ids, filters=chosen.chosen())  # fmt: skip
                 else:
                     apps = selectors.round_applications(
                         user=user, kind=values["kind"], filters=chosen, limit=values["limit"]

@@ -39,7 +39,8 @@ def document_record(
         require(actor, Action.CHANGE, household)
     _member_of(household, member, "member")
     document = Document(household=household, member=member, kind=kind.strip(), received_on=received_on, note=note)
-    document.full_clean()
+    # The household and member are records in hand (checked above), not ids to look up.
+    document.full_clean(exclude=["household", "member"])
     with transaction.atomic():
         document.save()
         Household.objects.filter(pk=household.pk).update(facts_changed_at=timezone.now())
@@ -75,7 +76,8 @@ def aid_record(
         household=household, member=member, policy_id=policy_id, paid_on=paid_on, amount=amount, period=period,
         event=event, source=source,
     )  # fmt: skip
-    aid.full_clean()
+    # The household, member and event are records in hand (checked above), not ids to look up.
+    aid.full_clean(exclude=["household", "member", "event"])
     with transaction.atomic():
         aid.save()
         Household.objects.filter(pk=household.pk).update(facts_changed_at=timezone.now())
