@@ -76,8 +76,15 @@ def lock_pool(pool_id: int) -> FundPool:
 
 def lock_tally(household_id: int, year: int) -> HouseholdTally:
     """The household's tally for the year, created if missing, locked until the transaction ends."""
-    HouseholdTally.objects.bulk_create([HouseholdTally(household_id=household_id, year=year)], ignore_conflicts=True)
-    return HouseholdTally.objects.select_for_update().get(household_id=household_id, year=year)
+    locked = HouseholdTally.objects.select_for_update().filter(household_id=household_id, year=year)
+    tally = locked.first()
+    if tally is None:
+        # Two first approvals at once: one inserts, the other's insert waits for it and then does nothing.
+        HouseholdTally.objects.bulk_create(
+            [HouseholdTally(household_id=household_id, year=year)], ignore_conflicts=True
+        )
+        tally = locked.get()
+    return tally
 
 
 def tally_move(tally: HouseholdTally, *, committed: Decimal = Decimal(0), paid: Decimal = Decimal(0)) -> None:

@@ -112,3 +112,19 @@ def test_the_check_finds_an_unbalanced_transaction_and_a_cache_that_drifted(pool
     cached, truth = check.mismatched[pools.yanliang_relief.pk]
     assert (cached.paid, truth.paid) == (Decimal("1.00"), Decimal("0"))
     assert ledger_check().ok
+
+
+@pytest.mark.django_db
+def test_the_check_command_passes_on_a_sound_ledger_and_fails_on_a_drifted_cache(pools) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("funds_check", stdout=out)
+    assert "台账核对通过" in out.getvalue()
+    with transaction.atomic():
+        FundPool.objects.filter(pk=pools.yanta_relief.pk).update(paid=Decimal("1.00"), available=Decimal("4999.00"))
+        with pytest.raises(CommandError, match="余额与台账不一致的资金池"):
+            call_command("funds_check")
+        transaction.set_rollback(True)
