@@ -105,7 +105,9 @@ class CampaignForm(forms.Form):
 class TargetForm(forms.Form):
     """One district's targets."""
 
-    org = forms.ModelChoiceField(label="区县/街道", queryset=UnionOrg.objects.none(), required=False)
+    org = forms.ModelChoiceField(
+        label="区县/街道", queryset=UnionOrg.objects.none(), required=False, empty_label="（不填）"
+    )
     enterprises = forms.IntegerField(label="走访企业目标", min_value=0, max_value=TARGET_MAX, required=False)
     homes = forms.IntegerField(label="入户走访目标", min_value=0, max_value=TARGET_MAX, required=False)
 
