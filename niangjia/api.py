@@ -26,8 +26,8 @@ from niangjia.orgs.services import token_authenticate
 from niangjia.outreach.api import router as outreach_router
 from niangjia.registry.api import router as registry_router
 from niangjia.registry.api_transfers import router as transfers_router
-from niangjia.reports.api import router as reports_router
 from niangjia.registry.services.workers import WorkerRegisteredElsewhere
+from niangjia.reports.api import router as reports_router
 from niangjia.screening.api import router as screening_router
 from niangjia.tickets.api import router as tickets_router
 
