@@ -76,7 +76,9 @@ def cooperation_finish(
         raise ValidationError({"finished_on": "完成日期不能晚于今天。"})
     with transaction.atomic():
         ticket = _locked(cooperation.ticket)
-        cooperation = Cooperation.objects.select_for_update().select_related("partner").get(pk=cooperation.pk)
+        cooperation = (
+            Cooperation.objects.select_for_update(of=("self",)).select_related("partner").get(pk=cooperation.pk)
+        )
         if cooperation.finished_on is not None:
             raise ValidationError({"finished_on": "该合作已记录完成。"})
         if ticket.status == Status.CLOSED:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -129,7 +130,6 @@ def _photo(data: bytes, kind: str, *, name: str) -> CheckedFile:
                     raise ValidationError(too_big)
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=[PHOTO_FORMATS[kind]]) as opened:
-                opened.draft("RGB", (PHOTO_SIDE, PHOTO_SIDE))  # JPEG: decode at 1/2, 1/4 or 1/8 scale
                 image = _upright_rgb(opened)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(too_big) from None
@@ -137,27 +137,34 @@ def _photo(data: bytes, kind: str, *, name: str) -> CheckedFile:
         raise
     except Exception:  # any decoder error of a hostile or broken file is a refusal, not a 500
         raise ValidationError("照片已损坏或不完整，无法打开，请重新拍摄或选择。") from None
-    image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
-    content = _jpeg(image)
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    content, (width, height) = _jpeg(image), image.size
+    image.thumbnail((THUMB_SIDE, THUMB_SIDE))
     return CheckedFile(content=content, content_type="image/jpeg", extension="jpg", name=name,
-                       thumb=_jpeg(thumb), width=image.width, height=image.height)  # fmt: skip
+                       thumb=_jpeg(image), width=width, height=height)  # fmt: skip
+
+
+def _draft_size(width: int, height: int) -> tuple[int, int]:
+    """The smallest size whose long side is still PHOTO_SIDE: a JPEG then decodes at 1/2, 1/4 or 1/8 scale."""
+    scale = min(1.0, PHOTO_SIDE / max(width, height))
+    return math.ceil(width * scale), math.ceil(height * scale)
 
 
 def _upright_rgb(image: Image.Image) -> Image.Image:
-    """The first frame, turned as its EXIF orientation says, in RGB on white; with no metadata left."""
+    """The first frame at most PHOTO_SIDE long, turned as its EXIF orientation says, in RGB on white; with no
+    metadata left. Scaled first, so the turn and the conversion work on the small image."""
+    image.draft("RGB", _draft_size(*image.size))
     image.load()
+    image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
     try:
         turned = ImageOps.exif_transpose(image)
-    except Exception:  # a malformed EXIF block: keep the pixels as they are
-        turned = image
+    except Exception:  # a malformed EXIF block: keep the pixels as they are (a copy: the file closes after)
+        turned = image.copy()
     if turned.mode in ("RGBA", "LA") or (turned.mode == "P" and "transparency" in turned.info):
         rgba = turned.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
     else:
-        flat = turned.convert("RGB")
+        flat = turned.convert("RGB") if turned.mode != "RGB" else turned
     flat.info.clear()
     return flat
 
