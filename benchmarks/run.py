@@ -34,7 +34,21 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--full", action="store_true", help="the long runs too")
     parser.add_argument(
-        "--only", choices=["rules", "rescreen", "imports", "search", "openfisca"], help="run one benchmark"
+        "--only",
+        choices=[
+            "rules",
+            "rescreen",
+            "imports",
+            "search",
+            "pairing",
+            "sync",
+            "ledger",
+            "queue",
+            "indicators",
+            "uploads",
+            "openfisca",
+        ],
+        help="run one benchmark",
     )
     args = parser.parse_args()
     people = "200000" if args.quick else "1000000"
@@ -64,6 +78,29 @@ def main() -> int:
             + (["--csv-rows", "1000000"] if args.full else []),
         ),
         "search": ("worker search p95 (PostgreSQL)", [PY, "benchmarks/registry/search.py", "--workers", workers]),
+        "pairing": (
+            "一人一企 pairing (1,400 and 20,000 a side)",
+            [PY, "benchmarks/outreach/bench_pairing.py"] + (["--quick"] if args.quick else []),
+        ),
+        "sync": (
+            "visit sync from 1,400 cadres × 20 visits (PostgreSQL)",
+            [PY, "benchmarks/outreach/bench_sync.py"]
+            + (["--cadres", "300", "--workers", "5000"] if args.quick else []),
+        ),
+        "ledger": (
+            "fund ledger: commitments and disbursements from 8 threads (PostgreSQL)",
+            [PY, "benchmarks/funds/bench_ledger.py", "--disbursements", "2000" if args.quick else "10000"],
+        ),
+        "queue": (
+            "assistance work queue p95 per role (PostgreSQL)",
+            [PY, "benchmarks/assistance/bench_queue.py", "--workers", workers],
+        ),
+        "indicators": (
+            "campaign indicators over 10M visits and 1M tickets (PostgreSQL)",
+            [PY, "benchmarks/reports/bench_indicators.py"]
+            + (["--visits", "1000000", "--tickets", "100000"] if args.quick else []),
+        ),
+        "uploads": ("ticket upload checks", [PY, "benchmarks/tickets/bench_uploads.py"]),
     }
     if args.full or args.only == "openfisca":
         plan["openfisca"] = (
