@@ -75,7 +75,8 @@ def visit_get(*, user: StaffUser, pk: int) -> Visit:
     qs = restrict(Visit.objects.all(), user, Action.VIEW).select_related(
         "campaign", "enterprise", "household", "recorded_by", "org"
     )
-    visit = qs.prefetch_related("cadres", "needs__ticket", "signals__member", "photos").filter(pk=pk).first()
+    qs = qs.prefetch_related("cadres", "needs__ticket", "signals__member", "signals__conflicts", "photos")
+    visit = qs.filter(pk=pk).first()
     if visit is None:
         raise Http404("记录不存在或不在您的管辖范围内。")
     return visit
@@ -228,7 +229,7 @@ def _last_visits(
 
 def household_find(*, user: StaffUser, pk: int) -> Household:
     """A household the user may change (a visit's target), or 404."""
-    household = restrict(Household.objects.all(), user, Action.CHANGE).filter(pk=pk).first()
+    household = restrict(Household.objects.select_related("org"), user, Action.CHANGE).filter(pk=pk).first()
     if household is None:
         raise Http404("记录不存在或不在您的管辖范围内。")
     return household
@@ -244,7 +245,7 @@ def member_find(*, user: StaffUser, pk: int) -> HouseholdMember:
 
 def enterprise_find(*, user: StaffUser, pk: int) -> Enterprise:
     """An enterprise the user may change (a visit's target), or 404."""
-    enterprise = restrict(Enterprise.objects.all(), user, Action.CHANGE).filter(pk=pk).first()
+    enterprise = restrict(Enterprise.objects.select_related("org"), user, Action.CHANGE).filter(pk=pk).first()
     if enterprise is None:
         raise Http404("记录不存在或不在您的管辖范围内。")
     return enterprise
@@ -253,6 +254,8 @@ def enterprise_find(*, user: StaffUser, pk: int) -> Enterprise:
 def campaign_cadres(*, user: StaffUser, campaign: Campaign, ids: Iterable[int]) -> list[StaffUser]:
     """The cadres among `ids` paired in the campaign (a visit's companions); ids of anyone else are dropped."""
     wanted = sorted(set(ids))[:50]
+    if not wanted:
+        return []
     paired = Pairing.objects.filter(campaign=campaign, cadre_id__in=wanted).values("cadre_id")
     return list(StaffUser.objects.filter(pk__in=paired, is_active=True).order_by("pk"))
 

@@ -190,9 +190,10 @@ def _write(actor: StaffUser, client_id: uuid.UUID, data: VisitData) -> Visit:
     household = data.household
     if household is not None:
         # One sync at a time per household: its facts are compared and changed under this lock.
-        household = Household.objects.select_for_update().select_related("org").get(pk=household.pk)
+        household = Household.objects.select_for_update(of=("self",)).select_related("org").get(pk=household.pk)
     target = data.enterprise or household
     assert target is not None
+    org = target.org  # for the audit entry's place in the tree (the API's look-up selected it)
     visit = Visit(
         client_id=client_id,
         campaign=data.campaign,
@@ -200,7 +201,7 @@ def _write(actor: StaffUser, client_id: uuid.UUID, data: VisitData) -> Visit:
         date=data.date,
         enterprise=data.enterprise,
         household=household,
-        org_id=target.org_id,
+        org=org,
         recorded_by=actor,
         people_met=data.people_met,
         people_notes=data.people_notes.strip(),
@@ -219,7 +220,10 @@ def _write(actor: StaffUser, client_id: uuid.UUID, data: VisitData) -> Visit:
         exclude=["client_id", "campaign", "enterprise", "household", "org", "recorded_by"], validate_constraints=False
     )
     visit.save(force_insert=True)
-    visit.cadres.set([actor, *[c for c in data.companions if c.pk != actor.pk]])
+    cadres = {c.pk for c in [actor, *data.companions]}
+    Visit.cadres.through.objects.bulk_create(
+        [Visit.cadres.through(visit=visit, staffuser_id=pk) for pk in sorted(cadres)]
+    )
     tickets = _needs(actor, visit, data)
     conflicts = signals_apply(actor=actor, visit=visit, household=household, signals=data.signals)
     audit_record(

@@ -104,3 +104,19 @@ def test_the_list_behind_each_number(visited: World) -> None:
     )
     yanta = progress(user=world.tree.yanta_staff, campaign=world.campaign, parent=world.tree.yanta)
     assert yanta.total["enterprises_visited"] == 0 and yanta.total["homes_visited"] == 0
+
+
+def test_the_progress_api(visited: World) -> None:
+    world = visited
+    url = f"/api/outreach/progress/{world.campaign.pk}"
+    found = client_for(world.tree.city_admin).get(url).json()
+    rows = {row["org_name"]: row["figures"] for row in found["rows"]}
+    assert (rows["阎良区总工会"]["enterprises_visited"], rows["阎良区总工会"]["hardship_new"]) == (1, 1)
+    assert found["labels"]["homes_visited"] == "已入户家庭"
+    leader = client_for(world.tree.yanliang_leader).get(url).json()
+    assert (leader["total"]["homes_visited"], leader["total"]["paired"]) == (None, 2)
+    listed = client_for(world.tree.yanliang_staff).get(f"{url}/list?metric=enterprises_not_visited").json()
+    assert [item["name"] for item in listed] == ["阎良物流有限公司"]
+    assert client_for(world.tree.yanliang_leader).get(f"{url}/list?metric=homes_visited").status_code == 403
+    assert client_for(world.tree.yanliang_staff).get(f"{url}/list?metric=nothing").status_code == 422
+    assert client_for(world.tree.yanta_staff).get(f"{url}?org_id={world.tree.yanliang.pk}").status_code == 404

@@ -69,3 +69,13 @@ def test_the_page_for_each_role(world: World) -> None:
     assert "冯建民家" not in yanta and "阎良餐饮有限公司" not in yanta
     leader = client_for(world.tree.yanliang_leader).get("/outreach/today/").content.decode()
     assert "记录走访" not in leader and "待入户家庭" not in leader and "冯建民家" not in leader
+
+
+def test_the_workspace_api(world: World) -> None:
+    _archive(world)
+    found = client_for(world.tree.yanliang_cadre).get("/api/outreach/workspace").json()
+    assert [(e["name"], e["last_visit"], e["due"]) for e in found["enterprises"]] == [("阎良餐饮有限公司", None, True)]
+    assert [(h["label"], h["reasons"]) for h in found["homes"]] == [("冯建民家", ["已建档：相对困难"])]
+    assert (found["enterprises_due"], found["homes_due"], found["tickets"]) == (1, 1, [])
+    leader = client_for(world.tree.yanliang_leader).get("/api/outreach/workspace").json()
+    assert leader["homes"] == [] and leader["enterprises"] == []
