@@ -135,7 +135,7 @@ def _insert_daily(campaign: Campaign, item: Indicator) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO reports_indicatorcount ({_COLUMNS}) "  # noqa: S608 - compiled by Django, values as parameters
-            f"SELECT %s, %s, g.rkey, g.rorg, o.path, NULL, g.n, g.total FROM ({sql}) g "
+            f"SELECT %s, %s, g.rkey, g.rorg, o.path, NULL, g.n, CAST(g.total AS NUMERIC) FROM ({sql}) g "
             "JOIN orgs_unionorg o ON o.id = g.rorg WHERE g.rkey IS NOT NULL",
             [campaign.pk, item.code, *params],
         )
@@ -146,7 +146,7 @@ def _insert_cadres(campaign: Campaign, item: Indicator) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO reports_indicatorcount ({_COLUMNS}) "  # noqa: S608 - compiled by Django, values as parameters
-            f"SELECT %s, %s, NULL, g.rorg, o.path, g.rkey, SUM(g.n), SUM(g.total) FROM ({sql}) g "
+            f"SELECT %s, %s, NULL, g.rorg, o.path, g.rkey, SUM(g.n), SUM(CAST(g.total AS NUMERIC)) FROM ({sql}) g "
             "JOIN orgs_unionorg o ON o.id = g.rorg GROUP BY g.rorg, o.path, g.rkey",
             [campaign.pk, item.code, *params],
         )

@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from django.db.models import BigIntegerField, Case, QuerySet, Sum, Value, When
+from django.db.models import BigIntegerField, Case, Count, DecimalField, QuerySet, Sum, Value, When
 from django.urls import reverse
 
 from niangjia.core.roles import Role
@@ -29,6 +29,7 @@ from niangjia.reports import indicators
 from niangjia.reports.choices import Grouping, Measure
 from niangjia.reports.formatting import cell_text
 from niangjia.reports.indicators import Indicator
+from niangjia.reports.indicators.base import until
 from niangjia.reports.models import IndicatorCount
 from niangjia.reports.selectors.campaigns import child_orgs
 from niangjia.reports.suppression import Cell as Protected
@@ -160,7 +161,10 @@ def _add_targets(
 def _raw_by_cadre(
     campaign: Campaign, base: UnionOrg, codes: list[str], as_of: date | None, user: Any
 ) -> dict[int, Raw]:
-    """{cadre id: {code: (value, total)}} for the cadres counted under `base` (campaign to date)."""
+    """{cadre id: {code: (value, total)}} for the cadres counted under `base`: the pre-aggregates to date,
+    or — as of a past day, which they do not keep per cadre — counted from the records."""
+    if as_of is not None:
+        return _live_by_cadre(campaign, base, codes, as_of, user)
     qs = IndicatorCount.objects.filter(
         campaign=campaign, indicator__in=codes, org_path__startswith=base.path, cadre__isnull=False, day__isnull=True
     )
@@ -169,6 +173,25 @@ def _raw_by_cadre(
     found: dict[int, Raw] = defaultdict(dict)
     for row in qs.values("cadre_id", "indicator").annotate(n=Sum("value"), t=Sum("total")).order_by():
         found[row["cadre_id"]][row["indicator"]] = (row["n"] or 0, row["t"])
+    return found
+
+
+def _live_by_cadre(campaign: Campaign, base: UnionOrg, codes: list[str], as_of: date, user: Any) -> dict[int, Raw]:
+    """Per cadre as of a day, straight from each indicator's records (one grouped query per indicator)."""
+    found: dict[int, Raw] = defaultdict(dict)
+    for code in codes:
+        source = indicators.BY_CODE[code].source
+        if source is None or not source.cadre:
+            continue
+        prefix = f"{source.org}__" if source.org else ""
+        records = source.records(campaign).filter(**{f"{prefix}path__startswith": base.path})
+        records = records.filter(until(records.model, source.day, as_of), **{f"{source.cadre}__isnull": False})
+        if user is not None:
+            records = restrict(records, user, Action.VIEW)
+        counted = Count(source.subject, distinct=True) if source.subject else Count("pk")
+        total = Sum(source.amount) if source.amount else Value(None, output_field=DecimalField())
+        for row in records.values(source.cadre).annotate(n=counted, t=total).order_by():
+            found[row[source.cadre]][code] = (row["n"], row["t"])
     return found
 
 

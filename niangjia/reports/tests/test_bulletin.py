@@ -70,11 +70,11 @@ def check(token: str, code: str, value) -> None:  # type: ignore[no-untyped-def]
     """A number as printed agrees with the records: exactly, or withheld as the rule says."""
     item = indicators.BY_CODE[code]
     if token == "<5":
-        assert item.people, code
+        assert item.people or (item.of is not None and indicators.BY_CODE[item.of[1]].people), code
         if item.measure in ("count", "sum"):
             assert value is not None and 0 < value < 5, (code, value)
     elif token == "*":
-        assert item.people, code
+        assert item.people or (item.of is not None and indicators.BY_CODE[item.of[1]].people), code
     elif token == "—":
         assert value is None, (code, value)
     elif token.startswith("¥"):

@@ -224,3 +224,13 @@ def test_applications_and_money_agree_with_the_records(tree, campaign, payments)
     assert row_of(leader, tree.yanta).cells["money_paid"].text == "<5"
     assert row_of(leader, tree.yanliang).cells["money_paid"].text == "*"
     assert row_of(leader, tree.yanliang).cells["money_city"].text == "<5"
+
+
+def test_cadre_rows_as_of_a_day_are_counted_from_the_records(tree, campaign, visits) -> None:  # type: ignore[no-untyped-def]
+    campaign_refresh(campaign=campaign)
+    t = table(tree.city_admin, campaign, tree.yanliang, by=Grouping.CADRE, as_of=date(2026, 3, 8))
+    by_cadre = {r.cadre_id: r.cells for r in t.rows}
+    # By 3-8: yl_cadre's enterprise visits of 3-5 and 3-10 → one; homes of 3-6, 3-7, 3-8 → three.
+    assert by_cadre[tree.yanliang_cadre.pk]["enterprises_visited"].raw == 1
+    assert by_cadre[tree.yanliang_cadre.pk]["homes_visited"].raw == 3
+    assert tree.yanliang_cadre2.pk not in by_cadre  # nothing of theirs by then
