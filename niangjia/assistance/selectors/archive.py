@@ -19,6 +19,7 @@ from niangjia.orgs.models import StaffUser
 from niangjia.registry import selectors as registry_selectors
 from niangjia.registry.models import HouseholdMember, ReceivedAid
 from niangjia.registry.selectors import area_prefix
+from niangjia.screening.models import ScreeningResult
 
 PAGE_SIZE = 50
 STALE_DAYS = 365
@@ -115,3 +116,11 @@ def archive_of_household(*, user: StaffUser, household_id: int) -> HardshipArchi
 
     qs = restrict(HardshipArchive.objects.filter(household_id=household_id, status__in=list(ACTIVE_ARCHIVE)), user)
     return qs.first()
+
+
+def archive_screening_result(*, user: StaffUser, household_id: int) -> ScreeningResult | None:
+    """The household's current result for the archive's criteria; 404 unless the user may see the household."""
+    registry_selectors.household_get(user=user, pk=household_id)
+    return ScreeningResult.objects.filter(
+        household_id=household_id, policy_id="hardship_archive", is_current=True
+    ).first()

@@ -40,7 +40,6 @@ from niangjia.core.filtering import filter_fields
 from niangjia.core.scoping import Action, allows, require_action
 from niangjia.orgs.auth import staff_of
 from niangjia.registry import selectors as registry_selectors
-from niangjia.screening.models import ScreeningResult
 
 
 @login_required
@@ -73,11 +72,7 @@ def archive_new_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     data = registry_selectors.household_get(user=user, pk=household_id)
     existing = selectors.archive_of_household(user=user, household_id=household_id)
-    result = (
-        ScreeningResult.objects.filter(household_id=household_id, policy_id="hardship_archive", is_current=True).first()
-        if data
-        else None
-    )
+    result = selectors.archive_screening_result(user=user, household_id=household_id) if data else None
     initial = {
         "level": result.level if result and result.level else "relative",
         "result": result.pk if result else None,
