@@ -65,32 +65,54 @@ def load(workers: int, seed: int) -> None:
         with cursor.cursor.copy("COPY bench_enterprise FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        _sql(cursor, """INSERT INTO registry_enterprise (id, name, uscc, ownership, size_class, is_platform, industry, area_id,
+        _sql(
+            cursor,
+            """INSERT INTO registry_enterprise (id, name, uscc, ownership, size_class, is_platform, industry, area_id,
                           address, union_id, org_id, contact_name, contact_phone, status, created_at, updated_at)
                         SELECT id, '企业' || id, NULL, 'private', 'small', false, 'C', area_id, '', NULL, org_id, '', '',
-                          'active', now(), now() FROM bench_enterprise""")
-        _sql(cursor, """INSERT INTO registry_enterpriseassignment (enterprise_id, cadre_id, since)
-                        SELECT id, cadre_id, DATE '2026-01-01' FROM bench_enterprise""")
-        _sql(cursor, """INSERT INTO registry_worker (id, name, name_initials, name_pinyin, id_number_enc, id_number_masked,
+                          'active', now(), now() FROM bench_enterprise""",
+        )
+        _sql(
+            cursor,
+            """INSERT INTO registry_enterpriseassignment (enterprise_id, cadre_id, since)
+                        SELECT id, cadre_id, DATE '2026-01-01' FROM bench_enterprise""",
+        )
+        _sql(
+            cursor,
+            """INSERT INTO registry_worker (id, name, name_initials, name_pinyin, id_number_enc, id_number_masked,
                           id_number_hash, id_tail_hash, birth_date, sex, ethnicity, phone_enc, phone_masked, phone_hash,
                           phone_tail_hash, address_enc, address_masked, bank_account_enc, bank_account_masked,
                           union_member, is_migrant, org_id, created_at, updated_at)
                         SELECT g, '职工' || g, 'zg', 'zhigong', '', '', NULL, '', NULL, CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END,
                           '汉族', '', '', '', '', '', '', '', '', true, false, e.org_id, now(), now()
-                        FROM generate_series(1, %s) g JOIN bench_enterprise e ON e.id = 1 + g %% %s""", [workers, enterprises])
-        _sql(cursor, """INSERT INTO registry_employment (worker_id, enterprise_id, post, form, start_date, end_date, contract_months)
+                        FROM generate_series(1, %s) g JOIN bench_enterprise e ON e.id = 1 + g %% %s""",
+            [workers, enterprises],
+        )
+        _sql(
+            cursor,
+            """INSERT INTO registry_employment (worker_id, enterprise_id, post, form, start_date, end_date, contract_months)
                         SELECT g, 1 + g %% %s, '', 'standard', DATE '2020-01-01', NULL, NULL
-                        FROM generate_series(1, %s) g""", [enterprises, workers])
-        _sql(cursor, """INSERT INTO registry_household (id, area_id, org_id, archive_level, archived_on, last_review_date,
+                        FROM generate_series(1, %s) g""",
+            [enterprises, workers],
+        )
+        _sql(
+            cursor,
+            """INSERT INTO registry_household (id, area_id, org_id, archive_level, archived_on, last_review_date,
                           facts_changed_at, created_at)
                         SELECT g, e.area_id, e.org_id,
                           CASE WHEN g %% 17 = 0 THEN 'deep' WHEN g %% 17 = 1 THEN 'relative' ELSE '' END, NULL, NULL, now(), now()
-                        FROM generate_series(1, %s) g JOIN bench_enterprise e ON e.id = 1 + g %% %s""", [households, enterprises])
-        _sql(cursor, """INSERT INTO registry_householdmember (household_id, worker_id, name, relation, sex, id_number_enc,
+                        FROM generate_series(1, %s) g JOIN bench_enterprise e ON e.id = 1 + g %% %s""",
+            [households, enterprises],
+        )
+        _sql(
+            cursor,
+            """INSERT INTO registry_householdmember (household_id, worker_id, name, relation, sex, id_number_enc,
                           id_number_masked, id_number_hash, work_status, able_to_work, school_stage, admission_year, admission_kind)
                         SELECT CASE WHEN g <= %s THEN g ELSE 1 + g %% %s END, g, '职工' || g,
                           CASE WHEN g <= %s THEN 'head' ELSE 'spouse' END, '', '', '', NULL, 'employed', true, '', NULL, ''
-                        FROM generate_series(1, %s) g""", [households, households, households, workers])
+                        FROM generate_series(1, %s) g""",
+            [households, households, households, workers],
+        )
         # Cards for 30 % of the households: rank, date and strings spread by arithmetic on the id.
         _sql(cursor, """INSERT INTO assistance_queueentry (household_id, org_path, area_code, is_open, rank, since, amount,
                           status, policies, papers, statuses, assignee_id, synced_at)

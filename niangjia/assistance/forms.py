@@ -152,8 +152,13 @@ class RoundForm(Styled):
     title = forms.CharField(label="名称", max_length=100)
     limit = forms.IntegerField(label="最多户数", min_value=1, max_value=5000, initial=500)
 
-    def __init__(self, *args: Any, policies: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, policies: list[tuple[str, str]], kinds: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            label="办理", choices=kinds, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+        )
         self.fields["policy_id"] = forms.ChoiceField(
             label="政策", choices=policies, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
         )

@@ -12,7 +12,7 @@ from niangjia.api_fields import Filter
 from niangjia.assistance.choices import ApplicationStatus, ApprovalLevel
 from niangjia.assistance.models import Application, Paper, PaperFile
 from niangjia.assistance.services.applications import district_approval_max, may_approve, missing_papers
-from niangjia.assistance.workflow import APPLICATION_MOVES, allowed
+from niangjia.assistance.workflow import APPLICATION_MOVES, SUPERVISORS, allowed
 from niangjia.core.filtering import Choices, ListFilter
 from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, allows, require_action, restrict
@@ -83,7 +83,8 @@ def application_detail(*, user: StaffUser, application: Application) -> dict[str
     """Papers with their files, the engine's decisions, the timeline and the moves the user may make."""
     papers = list(application.papers.prefetch_related("files"))
     moves = allowed(APPLICATION_MOVES, status=application.status, user=user) if allows(user, Action.CHANGE) else []
-    refusal = may_approve(user, application) if application.status == ApplicationStatus.SUBMITTED else ""
+    approver = user.is_superuser or user.role in SUPERVISORS
+    refusal = may_approve(user, application) if approver and application.status == ApplicationStatus.SUBMITTED else ""
     if refusal:
         moves = [m for m in moves if m.move not in ("approve", "reject")]
     return {

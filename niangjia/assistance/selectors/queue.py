@@ -12,7 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from pydantic import Field
 
 from niangjia.api_fields import Filter
@@ -24,7 +26,7 @@ from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, require_action, restrict
 from niangjia.orgs.models import StaffUser
 from niangjia.registry import selectors as registry_selectors
-from niangjia.registry.models import Household, HouseholdMember
+from niangjia.registry.models import Employment, Enterprise, Household, HouseholdMember
 from niangjia.registry.selectors import area_prefix
 from niangjia.screening.pack import current_policies, policy_names
 
@@ -79,10 +81,14 @@ def paper_kinds() -> list[str]:
 def queue_choices(*, user: StaffUser) -> dict[str, Choices]:
     """The filter's options: the published policies that pay, the papers, the user's districts."""
     names = policy_names(current_policies())
+    # A user's districts change when the union tree does, rarely: kept a few minutes, not asked on every page.
+    areas: Choices = (
+        cache.get_or_set(f"assistance:areas:{user.pk}", lambda: registry_selectors.area_choices(user=user), 300) or []
+    )
     return {
         "policy_id": list(names.items()),
         "paper": [(kind, kind) for kind in paper_kinds()],
-        "area": registry_selectors.area_choices(user=user),
+        "area": areas,
         "assigned": ASSIGNED_CHOICES,
     }
 
@@ -90,7 +96,24 @@ def queue_choices(*, user: StaffUser) -> dict[str, Choices]:
 def queue_queryset(*, user: StaffUser, filters: QueueFilter) -> QuerySet[QueueEntry]:
     """The open cards in the user's scope that the filter chooses."""
     require_action(user, Action.SENSITIVE)
-    return filters.apply(restrict(QueueEntry.objects.filter(is_open=True), user, Action.VIEW), user)
+    return filters.apply(scoped(QueueEntry.objects.filter(is_open=True), user), user)
+
+
+def scoped(qs: QuerySet[QueueEntry], user: StaffUser) -> QuerySet[QueueEntry]:
+    """The cards `user` may see: staff by the organization path copied on the card (one indexed prefix);
+    a cadre those of the households of the workers employed at the enterprises assigned to them.
+
+    The cadre's rule is the household's own (`HOUSEHOLD_CADRE`: members → worker → employments → enterprise →
+    assignments), started from the scoping chokepoint on enterprises and taken one hop at a time, so PostgreSQL
+    plans three small joins instead of one of eight tables (planning it cost more than running it:
+    docs/assistance.md, "Speed"). tests/test_queue.py checks both give the same cards.
+    """
+    if user.is_superuser or user.role != Role.CADRE:
+        return restrict(qs, user, Action.VIEW)
+    enterprises = restrict(Enterprise.objects.all(), user, Action.VIEW).values("pk")
+    workers = Employment.objects.filter(enterprise_id__in=enterprises).values("worker_id")
+    households = HouseholdMember.objects.filter(worker_id__in=workers).values("household_id")
+    return qs.filter(household_id__in=households)
 
 
 def cursor_of(entry: QueueEntry) -> str:
@@ -141,22 +164,12 @@ def queue_page(
 
 
 def cards_for(entries: list[QueueEntry]) -> list[Card]:
-    """Cards of these entries: their heads and open items in three queries."""
+    """Cards of these entries: their heads, and their open items each with its application in progress (two queries)."""
     ids = [e.household_id for e in entries]
-    heads = {
-        m.household_id: m
-        for m in HouseholdMember.objects.filter(household_id__in=ids, relation="head").select_related("worker")
-    }
+    heads = {m.household_id: m for m in HouseholdMember.objects.filter(household_id__in=ids, relation="head")}
     items = open_items(ids)
-    busy = {
-        (a.household_id, a.policy_id, a.member_id): a.pk
-        for a in Application.objects.filter(household_id__in=ids, status__in=OPEN_APPLICATION).only(
-            "pk", "household_id", "policy_id", "member_id"
-        )
-    }
     for found in items.values():
         for item in found:
-            item.application_id = busy.get((item.household_id, item.policy_id, item.member_id))  # type: ignore[attr-defined]
             item.payable = item.policy_id in PAYABLE  # type: ignore[attr-defined]
     return [Card(entry=e, head=heads.get(e.household_id), items=items.get(e.household_id, [])) for e in entries]
 
@@ -164,9 +177,18 @@ def cards_for(entries: list[QueueEntry]) -> list[Card]:
 def open_items(household_ids: list[int]) -> dict[int, list[QueueItem]]:
     """The open items of these households (proposed and not settled, or applied), by household."""
     found: dict[int, list[QueueItem]] = {}
+    # The household's (or that member's) application in progress for the item's policy.
+    busy = (
+        Application.objects.filter(
+            household_id=OuterRef("household_id"), policy_id=OuterRef("policy_id"), status__in=OPEN_APPLICATION
+        )
+        .annotate(whom=Coalesce("member_id", 0))
+        .filter(whom=Coalesce(OuterRef("member_id"), 0))
+    )
     qs = QueueItem.objects.filter(household_id__in=household_ids).filter(
         Q(status=ItemStatus.APPLIED) | (Q(proposed=True) & ~Q(status__in=[ItemStatus.DONE, ItemStatus.DECLINED]))
     )
+    qs = qs.annotate(application_id=Subquery(busy.order_by("-pk").values("pk")[:1]))
     for item in qs.select_related("member").order_by("policy_id", "member_id"):
         found.setdefault(item.household_id, []).append(item)
     return found

@@ -41,7 +41,11 @@ def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[list[int]]:
 
 def _snapshot(item: QueueItem, result: ScreeningResult) -> None:
     item.outcome, item.level_label, item.amount = result.status, result.level_label, result.amount
-    item.missing_documents, item.missing_facts = list(result.missing_documents), list(result.missing_facts)
+    # A fact missing for several members is named once on the card (the household page names each member).
+    item.missing_documents, item.missing_facts = (
+        list(result.missing_documents),
+        list(dict.fromkeys(result.missing_facts)),
+    )
     item.result = result
 
 

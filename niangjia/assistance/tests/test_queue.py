@@ -135,3 +135,19 @@ def test_assign_to_a_cadre_who_works_on_the_household(tree, relief) -> None:
         queue_assign(actor=tree.yanliang_staff, entry=entry, assignee=tree.yanliang_staff)
     queue_assign(actor=tree.yanliang_staff, entry=entry, assignee=None)
     assert QueueEntry.objects.get(pk=entry.pk).assignee is None
+
+
+def test_a_cadres_cards_by_enterprise_are_the_scoping_chokepoints_own(tree, relief) -> None:
+    from niangjia.assistance.selectors.queue import scoped
+    from niangjia.core.scoping import Action, restrict
+
+    accident(relief.yt_household)
+    household_rescreen(household_id=relief.yt_household.pk)
+    queue_rebuild()
+    for user in (tree.yanliang_cadre, tree.yanliang_cadre2, tree.yanliang_staff, tree.city_admin):
+        fast = set(scoped(QueueEntry.objects.all(), user).values_list("pk", flat=True))
+        chokepoint = set(restrict(QueueEntry.objects.all(), user, Action.VIEW).values_list("pk", flat=True))
+        assert fast == chokepoint
+    assert set(scoped(QueueEntry.objects.all(), tree.yanliang_cadre).values_list("pk", flat=True)) == {
+        relief.yl_household.pk
+    }

@@ -70,6 +70,8 @@ def test_from_the_queue_through_apply_upload_approve_and_pay(
         "authorisation": "written", "authorised_on": today().isoformat(), "note": "代办"})  # fmt: skip
     application = Application.objects.get()
     assert answer.status_code == 302 and answer["Location"] == reverse("assistance:application", args=[application.pk])
+    card = cadre.get(reverse("assistance:queue"), {"policy_id": "emergency_relief"}).content.decode()
+    assert f'href="/assistance/applications/{application.pk}/">查看申请' in card
     paper = application.papers.get()
     upload = SimpleUploadedFile("事故认定书.pdf", PDF, content_type="application/pdf")
     cadre.post(reverse("assistance:paper_upload", args=[paper.pk]), {"file": upload, "holder": "cadre"})

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,30 @@ from niangjia.registry import selectors as registry_selectors
 from niangjia.screening.pack import current_policies, policy_names
 
 
+def _links(cards: list[selectors.Card], *, can_change: bool) -> None:
+    """Each card's and item's links, built from one `reverse` each (a page has dozens of them)."""
+    household = reverse("assistance:household", args=[0])[: -len("0/")]
+    status = reverse("assistance:item_status", args=[0])[: -len("0/status/")]
+    apply, archive_new = reverse("assistance:apply"), reverse("assistance:archive_new")
+    application = reverse("assistance:application", args=[0])[: -len("0/")]
+    reviews = reverse("assistance:archive_list") + "?review_due=1"
+    for card in cards:
+        card.url = f"{household}{card.household_id}/"  # type: ignore[attr-defined]
+        for item in card.items:
+            item.status_url = f"{status}{item.pk}/status/"  # type: ignore[attr-defined]
+            item.link, item.link_label, item.link_primary = "", "", False  # type: ignore[attr-defined]
+            if getattr(item, "application_id", None):
+                item.link, item.link_label = f"{application}{item.application_id}/", "查看申请"  # type: ignore[attr-defined]
+            elif getattr(item, "payable", False) and can_change:
+                member = f"&member={item.member_id}" if item.member_id else ""
+                item.link = f"{apply}?household={card.household_id}&policy={item.policy_id}{member}"  # type: ignore[attr-defined]
+                item.link_label, item.link_primary = "去办理", True  # type: ignore[attr-defined]
+            elif item.policy_id == "hardship_archive" and can_change:
+                item.link, item.link_label = f"{archive_new}?household={card.household_id}", "去建档"  # type: ignore[attr-defined]
+            elif item.policy_id == "archive_review":
+                item.link, item.link_label = reviews, "年度复核"  # type: ignore[attr-defined]
+
+
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
     """The households to help in scope: one card each, with every policy, amount, missing paper and status."""
@@ -35,6 +60,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     filters = selectors.QueueFilter.from_query(request.GET)
     after = request.GET.get("after", "")[:40]
     cards, next_cursor = selectors.queue_page(user=user, filters=filters, after=after)
+    _links(cards, can_change=allows(user, Action.CHANGE))
     choices = selectors.queue_choices(user=user)
     context = {
         "cards": cards,
@@ -45,8 +71,6 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "next_query": filters.query(after=next_cursor) if next_cursor else "",
         "export_query": filters.query(),
         "names": policy_names(current_policies()),
-        "statuses": [(s.value, s.label) for s in ItemStatus if s in (ItemStatus.PENDING, ItemStatus.CONTACTED,
-                                                                      ItemStatus.COLLECTING, ItemStatus.DECLINED)],
         "can_change": allows(user, Action.CHANGE),
         "can_assign": user.role in (Role.CITY_ADMIN, Role.DISTRICT_STAFF) or user.is_superuser,
         "can_export": allows(user, Action.EXPORT),
@@ -115,10 +139,13 @@ def household_view(request: HttpRequest, household_id: int) -> HttpResponse:
     user = staff_of(request)
     entry = selectors.queue_entry_get(user=user, household_id=household_id)
     card = selectors.cards_for([entry])[0]
+    _links([card], can_change=allows(user, Action.CHANGE))
     data = registry_selectors.household_get(user=user, pk=household_id)
     context = {
         "card": card,
         "cards": [card],
+        "forms": True,
+        "here": request.get_full_path(),
         "h": data,
         "names": policy_names(current_policies()),
         "cadres": selectors.assignable_cadres(user=user, household=entry.household),

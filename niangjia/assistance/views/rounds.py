@@ -21,6 +21,7 @@ from niangjia.assistance.services.funding import PROGRAMMES
 from niangjia.assistance.services.rounds import INLINE_MAX, round_run, round_start
 from niangjia.assistance.views.applications import _pdf_response
 from niangjia.assistance.views.common import refused
+from niangjia.assistance.workflow import SUPERVISORS
 from niangjia.core.filtering import filter_fields
 from niangjia.core.scoping import Action, allows, require_action
 from niangjia.orgs.auth import staff_of
@@ -38,7 +39,9 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
     require_action(user, Action.SENSITIVE)
     filters = QueueFilter.from_query(request.GET if request.method == "GET" else request.POST)
-    form = RoundForm(request.POST or None, policies=_payable(),
+    supervisor = user.is_superuser or user.role in SUPERVISORS
+    kinds = [(k.value, k.label) for k in RoundKind if supervisor or k == RoundKind.FILE]
+    form = RoundForm(request.POST or None, policies=_payable(), kinds=kinds,
                      initial={"policy_id": filters.policy_id, "title": "", "limit": 500})  # fmt: skip
     if request.method == "POST":
         if not allows(user, Action.CHANGE):
