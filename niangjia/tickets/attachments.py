@@ -52,15 +52,16 @@ def attachments_save(
         attachment.full_clean()
         attachment.save()
         saved.append(attachment)
+        # One entry per file, on the file: its fields label the audit page (用途, 大小, SHA-256).
+        audit_record(
+            actor=actor,
+            action="tickets.ticket.attach",
+            target=attachment,
+            new={"ticket": ticket.pk, "purpose": purpose, "size": attachment.size, "sha256": attachment.sha256},
+            org_path=ticket.org.path,
+        )
     label = AttachmentPurpose(purpose).label
     event_write(ticket, actor=actor, kind=EventKind.ATTACHED, at=now, note=f"{label} {len(saved)} 个。")
-    audit_record(
-        actor=actor,
-        action="tickets.ticket.attach",
-        target=ticket,
-        new={"purpose": purpose, "files": [a.sha256 for a in saved]},
-        org_path=ticket.org.path,
-    )
     return saved
 
 

@@ -58,8 +58,8 @@ def cooperation_start(
         cooperation.save()
         event_write(ticket, actor=actor, kind=EventKind.COOPERATION, at=now,
                     note=f"对接{cooperation.partner_label}：{cooperation.work}")  # fmt: skip
-        audit_record(actor=actor, action="tickets.cooperation.start", target=ticket,
-                     new={"partner": partner.pk if partner else None, "partner_name": partner_name,
+        audit_record(actor=actor, action="tickets.cooperation.start", target=cooperation,
+                     new={"ticket": ticket.pk, "partner": partner.pk if partner else None, "partner_name": partner_name,
                           "started_on": started_on.isoformat()}, org_path=ticket.org.path)  # fmt: skip
     return cooperation
 
@@ -90,8 +90,8 @@ def cooperation_finish(
         cooperation.save(update_fields=["finished_on", "result"])
         event_write(ticket, actor=actor, kind=EventKind.COOPERATION, at=now,
                     note=f"与{cooperation.partner_label}的合作完成：{cooperation.result}")  # fmt: skip
-        audit_record(actor=actor, action="tickets.cooperation.finish", target=ticket,
-                     new={"cooperation": cooperation.pk, "finished_on": finished_on.isoformat()},
+        audit_record(actor=actor, action="tickets.cooperation.finish", target=cooperation,
+                     new={"ticket": ticket.pk, "finished_on": finished_on.isoformat(), "result": cooperation.result},
                      org_path=ticket.org.path)  # fmt: skip
     return cooperation
 

@@ -52,20 +52,17 @@ def followup_record(
                             satisfaction=satisfaction, note=note.strip(), created_at=now)  # fmt: skip
         call.full_clean()
         call.save()
-        rated = satisfaction is not None and ticket.satisfaction is None
-        if rated:
+        event_write(ticket, actor=actor, kind=EventKind.FOLLOW_UP, at=called_at, note=_summary(call))
+        audit_record(actor=actor, action="tickets.ticket.followup", target=call,
+                     new={"ticket": ticket.pk, "called_at": f"{timezone.localtime(called_at):%Y-%m-%d %H:%M}", "reached": reached,
+                          "satisfaction": satisfaction}, org_path=ticket.org.path)  # fmt: skip
+        if satisfaction is not None and ticket.satisfaction is None:
             ticket.satisfaction = satisfaction
             ticket.save(update_fields=["satisfaction"])
-        event_write(ticket, actor=actor, kind=EventKind.FOLLOW_UP, at=called_at, note=_summary(call))
+            audit_record(actor=actor, action="tickets.ticket.rate", target=ticket, new={"satisfaction": satisfaction},
+                         org_path=ticket.org.path)  # fmt: skip
         if close:
             _close(actor, ticket, now)
-        audit_record(
-            actor=actor,
-            action="tickets.ticket.followup",
-            target=ticket,
-            new={"reached": reached, "satisfaction": satisfaction, "rated": rated, "closed": close},
-            org_path=ticket.org.path,
-        )
     return call
 
 
@@ -86,6 +83,8 @@ def _close(actor: StaffUser, ticket: Ticket, now: datetime) -> None:
     ticket.save(update_fields=["status", "closed_at"])
     event_write(ticket, actor=actor, kind=EventKind.TRANSITION, at=now, from_status=Status.RESOLVED,
                 to_status=transition.target, note="回访后结案。")  # fmt: skip
+    audit_record(actor=actor, action="tickets.ticket.transition", target=ticket, old={"status": Status.RESOLVED},
+                 new={"status": transition.target, "move": transition.label}, org_path=ticket.org.path)  # fmt: skip
 
 
 def _summary(call: FollowUpCall) -> str:

@@ -103,7 +103,7 @@ def hazard_refer(*, actor: StaffUser, ticket: Ticket, note: str, now: datetime |
         ticket.referred_at = now
         ticket.save(update_fields=["referred_at"])
         event_write(ticket, actor=actor, kind=EventKind.REFERRED, at=now, note=note.strip())
-        audit_record(actor=actor, action="tickets.hazard.refer", target=ticket, new={"referred_at": now.isoformat()},
+        audit_record(actor=actor, action="tickets.hazard.refer", target=ticket, new={"referred_at": f"{timezone.localtime(now):%Y-%m-%d %H:%M}"},
                      org_path=ticket.org.path)  # fmt: skip
     return ticket
 

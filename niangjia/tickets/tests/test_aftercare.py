@@ -243,3 +243,33 @@ def test_the_call_form_on_the_page(tree) -> None:  # type: ignore[no-untyped-def
     assert (ticket.status, ticket.satisfaction) == (Status.CLOSED, 5)
     page = staff.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "已联系上 · 满意度 5 分" in page and "很满意" in page
+
+
+def test_the_audit_entries_read_as_chinese(tree, registry) -> None:  # type: ignore[no-untyped-def]
+    from niangjia.core.audit_display import audit_changes
+    from niangjia.tickets.attachments import attachments_add
+    from niangjia.tickets.tests.files import jpeg
+    from niangjia.tickets.uploads import check_file
+
+    staff = tree.yanliang_staff
+    problem = _problem(tree, registry)
+    attachments_add(actor=staff, ticket=problem, purpose="document", files=[check_file(jpeg())])
+    cooperation = cooperation_start(
+        actor=staff, ticket=problem, partner_name="某服务中心", work="通信", started_on=TODAY
+    )
+    cooperation_finish(actor=staff, cooperation=cooperation, finished_on=TODAY, result="已解决")
+    ticket = _resolved(tree)
+    followup_record(actor=staff, ticket=ticket, called_at=timezone.now(), reached=True, satisfaction=5, close=True)
+    entries = AuditEntry.objects.filter(action__startswith="tickets.").exclude(action="tickets.ticket.create")
+    seen: dict[tuple[str, str], list[str]] = {}
+    for entry in entries.order_by("pk"):
+        for change in audit_changes(entry):
+            assert change.label == "SHA-256" or not any(ch.isascii() and ch.isalpha() for ch in change.label), change
+            seen.setdefault((entry.action, change.label), []).append(change.new)
+    assert seen[("tickets.ticket.attach", "用途")] == ["材料"]
+    assert seen[("tickets.ticket.followup", "联系上")] == ["是"]
+    assert seen[("tickets.ticket.rate", "满意度")] == ["5"]
+    assert seen[("tickets.ticket.transition", "状态")][-1] == "已结案"
+    assert seen[("tickets.ticket.transition", "办理")][-1] == "回访结案"
+    assert seen[("tickets.cooperation.start", "合作方")] == ["某服务中心"]
+    assert seen[("tickets.cooperation.finish", "合作成效")] == ["已解决"]
