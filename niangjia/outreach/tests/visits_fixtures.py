@@ -62,8 +62,7 @@ def world(tree: Any) -> World:
 
 @pytest.fixture
 def visit_urls(settings: Any, tmp_path: Any) -> None:
-    """The site's URLs with the visit pages and API (until the shared lines include them); photos in a temporary folder."""
-    settings.ROOT_URLCONF = "niangjia.outreach.tests.visits_urls"
+    """Photos written under a temporary MEDIA_ROOT (the visit pages and API are the site's own)."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
