@@ -43,8 +43,10 @@ def export_queue(
     qs = queue_queryset(user=user, filters=filters).select_related("household__area", "assignee")
     qs = qs.order_by("rank", "since", "household_id")
     written = 0
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        # The count in the header and the rows read from one snapshot (as the registry's exports).
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         count = min(qs.count(), EXPORT_MAX)

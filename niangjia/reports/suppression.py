@@ -15,6 +15,7 @@ Pure functions over plain numbers, so the rule is tested apart from the database
 from __future__ import annotations
 
 import enum
+import heapq
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +33,7 @@ class Mark(enum.StrEnum):
     COMPLEMENT = "complement"  # hidden so that a total does not give a small count back: "*"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One protected number: a count of people, or an amount of money paid to `count` people."""
 
@@ -42,7 +43,7 @@ class Cell:
     fixed: bool = False  # a value the reader is assumed to know, never hidden (a remainder)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """An identity a reader can use: `total` = the sum of `parts`."""
 
@@ -72,15 +73,21 @@ def _intervals(line: Line, cells: Mapping[Key, Cell], marks: Mapping[Key, Mark])
     hidden = [(key, sign) for key, sign in terms if key in marks]
     constant = -sum(sign * float(cells[key].value) for key, sign in terms if key not in marks)
     bounds = {key: _bounds(cells[key], marks[key]) for key, _sign in hidden}
+    # What the other hidden terms add up to, at least and at most: sums of the finite bounds and counts of the
+    # infinite ones, each cell's own share taken out (one pass, not one per cell).
+    shares = {}
+    for key, sign in hidden:
+        lo, hi = bounds[key]
+        shares[key] = (sign * lo, sign * hi) if sign > 0 else (sign * hi, sign * lo)
+    low_sum = sum(low for low, _ in shares.values() if low != -INF)
+    low_inf = sum(1 for low, _ in shares.values() if low == -INF)
+    high_sum = sum(high for _, high in shares.values() if high != INF)
+    high_inf = sum(1 for _, high in shares.values() if high == INF)
     found = {}
     for key, sign in hidden:
-        low = high = 0.0
-        for other, other_sign in hidden:
-            if other == key:
-                continue
-            lo, hi = bounds[other]
-            low += other_sign * (lo if other_sign > 0 else hi)
-            high += other_sign * (hi if other_sign > 0 else lo)
+        own_low, own_high = shares[key]
+        low = -INF if low_inf - (own_low == -INF) > 0 else low_sum - (own_low if own_low != -INF else 0.0)
+        high = INF if high_inf - (own_high == INF) > 0 else high_sum - (own_high if own_high != INF else 0.0)
         # sign * x = constant - (sum of the others), the others within [low, high]
         span = (constant - high, constant - low) if sign > 0 else (low - constant, high - constant)
         lo, hi = bounds[key]
@@ -119,18 +126,33 @@ def suppress(
     lines = [line for line in lines if line.total in cells and all(part in cells for part in line.parts)]
     marks: dict[Key, Mark] = {key: mark for key, mark in (forced or {}).items() if key in cells and mark != Mark.SHOWN}
     marks.update(primary(cells))
-    changed = bool(marks)
-    while changed:
-        changed = False
-        for line in lines:
-            if not any(key in marks for key in (line.total, *line.parts)):
-                continue
-            if not _given_away(line, cells, marks):
-                continue
-            key = _complement(line, cells, marks)
-            if key is not None:
-                marks[key] = Mark.COMPLEMENT
-                changed = True
+    # A worklist of lines, short ones first (a row's split before a column of a thousand cadres): a line is
+    # looked at again only when one of its cells is newly hidden.
+    touching: dict[Key, list[int]] = {}
+    for index, line in enumerate(lines):
+        for key in (line.total, *line.parts):
+            touching.setdefault(key, []).append(index)
+    waiting = [
+        (len(line.parts), index)
+        for index, line in enumerate(lines)
+        if any(key in marks for key in (line.total, *line.parts))
+    ]
+    heapq.heapify(waiting)
+    queued = {index for _, index in waiting}
+    while waiting:
+        _size, index = heapq.heappop(waiting)
+        queued.discard(index)
+        line = lines[index]
+        if not _given_away(line, cells, marks):
+            continue
+        key = _complement(line, cells, marks)
+        if key is None:
+            continue
+        marks[key] = Mark.COMPLEMENT
+        for other in [index, *touching.get(key, [])]:
+            if other not in queued:
+                queued.add(other)
+                heapq.heappush(waiting, (len(lines[other].parts), other))
     return marks
 
 

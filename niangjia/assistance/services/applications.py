@@ -192,7 +192,7 @@ def missing_papers(application: Application) -> list[str]:
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("household", "org").get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("household", "org").get(pk=application.pk)
 
 
 def _transition(actor: StaffUser, application: Application, move: str, note: str) -> Transition:
@@ -369,7 +369,7 @@ def paper_receive(
     if holder not in PaperHolder.values:
         raise ValidationError({"holder": "请选择材料现由谁保管。"})
     with transaction.atomic():
-        paper = Paper.objects.select_for_update().select_related("application__household").get(pk=paper.pk)
+        paper = Paper.objects.select_for_update(of=("self",)).select_related("application__household").get(pk=paper.pk)
         application = paper.application
         if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.REJECTED):
             raise ValidationError({"paper": f"申请{application.get_status_display()}，不能再更改材料。"})

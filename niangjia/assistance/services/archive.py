@@ -162,7 +162,7 @@ def archive_update(
 
 
 def _locked(archive: HardshipArchive) -> HardshipArchive:
-    return HardshipArchive.objects.select_for_update().select_related("household__org").get(pk=archive.pk)
+    return HardshipArchive.objects.select_for_update(of=("self",)).select_related("household__org").get(pk=archive.pk)
 
 
 def _move(actor: StaffUser, archive: HardshipArchive, move: str, note: str) -> Transition:

@@ -116,7 +116,9 @@ def application_pay(
     if application.status == ApplicationStatus.PAID:
         return application
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("commitment").get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("commitment").get(pk=application.pk)
+        )
         if application.status == ApplicationStatus.PAID:
             return application
         if application.status != ApplicationStatus.APPROVED or application.commitment is None:
@@ -135,7 +137,9 @@ def application_release(*, actor: StaffUser, application: Application, reason: s
     require_action(actor, Action.SENSITIVE)
     require(actor, Action.CHANGE, application)
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("commitment").get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("commitment").get(pk=application.pk)
+        )
         if application.status != ApplicationStatus.APPROVED or application.commitment is None:
             raise ValidationError({"move": "只有已批准、未发放的申请才能撤销审批。"})
         commitment_release(commitment=application.commitment, reason=reason, actor=actor)
@@ -181,7 +185,9 @@ def payment_heard(disbursement: Disbursement, event: str) -> None:
     if not reference.startswith(REFERENCE):
         return
     application = (
-        Application.objects.select_for_update().select_related("household").get(pk=int(reference[len(REFERENCE) :]))
+        Application.objects.select_for_update(of=("self",))
+        .select_related("household")
+        .get(pk=int(reference[len(REFERENCE) :]))
     )
     actor = disbursement.paid_by
     if event == "paid":

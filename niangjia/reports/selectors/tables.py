@@ -43,7 +43,7 @@ SHOWN_LEVELS = ("district", "street")
 Raw = dict[str, tuple[int, Decimal | None]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One number of a table, as shown (`text`), with the link to what is behind it."""
 
@@ -176,6 +176,15 @@ def _raw_by_cadre(
     return found
 
 
+def _cadre_names(ids: list[int]) -> dict[int, str]:
+    """Staff names of the cadres of a table (names of staff are not withheld; one query, no id list)."""
+    names: dict[int, str] = {}
+    for chunk in range(0, len(ids), 500):
+        rows = StaffUser.objects.filter(pk__in=ids[chunk : chunk + 500]).values_list("pk", "display_name", "username")
+        names.update({pk: display or username for pk, display, username in rows})
+    return names
+
+
 def _live_by_cadre(campaign: Campaign, base: UnionOrg, codes: list[str], as_of: date, user: Any) -> dict[int, Raw]:
     """Per cadre as of a day, straight from each indicator's records (one grouped query per indicator)."""
     found: dict[int, Raw] = defaultdict(dict)
@@ -204,18 +213,24 @@ def _sum(raws: list[Raw], codes: list[str]) -> Raw:
     return total
 
 
-def _cell(item: Indicator, raw: Raw) -> Cell:
+# Plain strings of the measures: compared once per cell, for tables of a thousand cadres.
+_COUNT, _MONEY, _SUM, _MEAN, _TARGET = (
+    str(m.value) for m in (Measure.COUNT, Measure.MONEY, Measure.SUM, Measure.MEAN, Measure.TARGET)
+)
+
+
+def _cell(item: Indicator, raw: Raw, measure: str) -> Cell:
     n, t = raw.get(item.code, (0, None))
-    cell = Cell(code=item.code, measure=item.measure, unit=item.unit, count=n)
-    if item.measure == Measure.COUNT:
+    cell = Cell(item.code, measure, item.unit, None, n)
+    if measure == _COUNT:
         cell.raw = n
-    elif item.measure == Measure.MONEY:
+    elif measure == _MONEY:
         cell.raw = t or Decimal(0)
-    elif item.measure == Measure.SUM:
+    elif measure == _SUM:
         cell.raw = cell.count = int(t or 0)
-    elif item.measure == Measure.MEAN:
+    elif measure == _MEAN:
         cell.raw = (Decimal(t) / n) if n and t is not None else None
-    elif item.measure == Measure.TARGET:
+    elif measure == _TARGET:
         cell.raw = n or None
     return cell
 
@@ -278,15 +293,16 @@ def _build(
 ) -> tuple[list[Row], Row]:
     everything = [row for row, _ in keyed]
     total = Row(key=TOTAL, label="合计")
+    plain = [(item, str(item.measure.value)) for item in items if item.measure != Measure.RATIO]
     for row, raw in [*keyed, (total, total_raw)]:
-        row.cells = {item.code: _cell(item, raw) for item in items if item.measure != Measure.RATIO}
+        row.cells = {item.code: _cell(item, raw, measure) for item, measure in plain}
     readable = [item for item in items if item.measure != Measure.RATIO]
     if protect:
         _protect(everything, total, readable, forced, rest)
+    ratios = [item for item in items if item.measure == Measure.RATIO]
     for row in [*everything, total]:
-        for item in items:
-            if item.measure == Measure.RATIO:
-                row.cells[item.code] = _ratio(item, row.cells)
+        for item in ratios:
+            row.cells[item.code] = _ratio(item, row.cells)
     return everything, total
 
 
@@ -362,7 +378,7 @@ def indicator_table(
             )
             forced = {code: cell.mark for code, cell in org_table_total.cells.items() if cell.mark}
         cadre_raw = _raw_by_cadre(campaign, base, codes, as_of, user)
-        names = _cadre_names(user, list(cadre_raw))
+        names = _cadre_names(list(cadre_raw))
         keyed = [
             (Row(key=f"cadre{pk}", label=names.get(pk, f"干部 #{pk}"), cadre_id=pk), data)
             for pk, data in sorted(cadre_raw.items(), key=lambda kv: (names.get(kv[0], ""), kv[0]))
@@ -390,16 +406,6 @@ def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return (a or Decimal(0)) - (b or Decimal(0))
 
 
-def _cadre_names(user: Any, ids: list[int]) -> dict[int, str]:
-    staff = StaffUser.objects.filter(pk__in=ids)
-    if user is not None:
-        staff = restrict(staff, user, Action.VIEW)
-    names = {s.pk: str(s) for s in staff.only("pk", "display_name", "username")}
-    if user is not None and user.pk in ids:
-        names[user.pk] = str(user)
-    return names
-
-
 def table_url(campaign: Campaign, **params: Any) -> str:
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return reverse("reports:table", args=[campaign.pk]) + (f"?{query}" if query else "")
@@ -412,9 +418,20 @@ def records_url(campaign: Campaign, code: str, **params: Any) -> str:
 
 def _link(table: Table, user: Any) -> None:
     """Each shown number links to the records behind it (indicators whose records the role may list) or,
-    for an organization, to the table one level down."""
+    for an organization, to the table one level down. (URLs reversed once per indicator, not per cell.)"""
     sensitive = allows(user, Action.SENSITIVE)
     as_of = table.as_of.isoformat() if table.as_of else None
+    lists: dict[str, str | None] = {}
+    for code in table.total.cells:
+        item = indicators.indicator(code)
+        listed = item.code if item.measure != Measure.RATIO else (item.of or ("",))[0]
+        found = indicators.BY_CODE.get(listed)
+        if found is None or found.source is None:
+            lists[code] = None
+        elif found.sensitive and not sensitive:
+            lists[code] = ""  # one level down instead
+        else:
+            lists[code] = reverse("reports:records", args=[table.campaign.pk, listed])
     for row in [*table.rows, table.total]:
         params: dict[str, Any] = {"org": table.base.pk, "as_of": as_of}
         if row.key == DIRECT:
@@ -424,13 +441,9 @@ def _link(table: Table, user: Any) -> None:
             row.drill = table_url(table.campaign, org=row.org.pk, as_of=as_of)
         if row.cadre_id is not None:
             params["cadre"] = row.cadre_id
+        query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
         for cell in row.cells.values():
-            item = indicators.indicator(cell.code)
-            listed = item.code if item.measure != Measure.RATIO else (item.of or ("",))[0]
-            source = indicators.BY_CODE[listed].source if listed in indicators.BY_CODE else None
-            if cell.hidden or not cell.raw or source is None:
+            target = lists.get(cell.code)
+            if cell.hidden or not cell.raw or target is None:
                 continue
-            if indicators.BY_CODE[listed].sensitive and not sensitive:
-                cell.link = row.drill
-            else:
-                cell.link = records_url(table.campaign, listed, **params)
+            cell.link = f"{target}?{query}" if target else row.drill
