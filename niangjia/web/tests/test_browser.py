@@ -43,9 +43,11 @@ def test_cadre_finds_a_household_in_the_work_list(page, live_server, tree):  # t
     page.goto(f"{live_server.url}/screening/?policy_id=warmth")
     assert "送温暖" in page.inner_text("#rows") and "¥2,000.00" in page.inner_text("#rows")
     page.click("text=去办理")
-    page.wait_for_selector("h1")
-    assert f"家庭 #{registry.yl_household.pk}" in page.inner_text("h1")
-    assert "送温暖" in page.inner_text("main")
+    # 去办理 opens the application for that household and policy, prefilled with the engine's outcome.
+    page.wait_for_selector("[data-testid=apply-amount]")
+    assert f"household={registry.yl_household.pk}" in page.url
+    assert page.inner_text("h1") == "申请送温暖"
+    assert page.inner_text("[data-testid=apply-amount]") == "¥2,000.00"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(SHOTS / "cadre-household-375.png"), full_page=True)
 
