@@ -68,18 +68,23 @@ def tree(db: None) -> Tree:
     )
 
 
-def _append_only_migration() -> Any:
+def _append_only_migrations() -> list[Any]:
+    """The migrations that make the audit log and funds' ledger append-only (their SQLite triggers)."""
     import importlib
 
-    return importlib.import_module("niangjia.core.migrations.0003_auditentry_append_only")
+    return [
+        importlib.import_module("niangjia.core.migrations.0003_auditentry_append_only"),
+        importlib.import_module("niangjia.funds.migrations.0002_ledger_append_only"),
+    ]
 
 
 @pytest.fixture(autouse=True)
-def _audit_log_flushable(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """Let transactional tests empty the append-only audit table afterwards.
+def _append_only_flushable(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Let transactional tests empty the append-only audit log and ledger afterwards.
 
     The triggers stay on during the test itself; only the teardown flush (which
-    runs after this fixture's teardown) may delete audit rows.
+    runs after this fixture's teardown) may delete their rows. PostgreSQL's
+    triggers (the ledger's too) honour the audit log's maintenance switch.
     """
     if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
         marker = request.node.get_closest_marker("django_db")
@@ -88,20 +93,22 @@ def _audit_log_flushable(request: pytest.FixtureRequest):  # type: ignore[no-unt
             return
     from django.db import connection
 
-    migration = _append_only_migration()
+    migrations = _append_only_migrations()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET niangjia.audit_maintenance = 'off'")
         else:
-            for statement in migration.SQLITE_DOWN + migration.SQLITE_UP:
-                cursor.execute(statement)
+            for migration in migrations:
+                for statement in migration.SQLITE_DOWN + migration.SQLITE_UP:
+                    cursor.execute(statement)
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET niangjia.audit_maintenance = 'on'")
         else:
-            for statement in migration.SQLITE_DOWN:
-                cursor.execute(statement)
+            for migration in migrations:
+                for statement in migration.SQLITE_DOWN:
+                    cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)

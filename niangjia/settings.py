@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -224,6 +225,14 @@ TICKET_DEADLINE_DAYS = {
 # Public ticket pages (no login): submissions and status look-ups allowed per client address per hour.
 TICKET_PUBLIC_SUBMISSIONS_PER_HOUR = int(os.environ.get("TICKET_PUBLIC_SUBMISSIONS_PER_HOUR", "5"))
 TICKET_PUBLIC_LOOKUPS_PER_HOUR = int(os.environ.get("TICKET_PUBLIC_LOOKUPS_PER_HOUR", "60"))
+
+# Photos and papers on tickets (stored by digest under MEDIA_ROOT/tickets, served only through scoped views):
+# the largest file, the most pixels a photo may declare before it is decoded, the most files per submission.
+TICKET_UPLOAD_MAX_BYTES = int(os.environ.get("TICKET_UPLOAD_MAX_BYTES", str(8 * 1024 * 1024)))
+TICKET_UPLOAD_MAX_PIXELS = int(os.environ.get("TICKET_UPLOAD_MAX_PIXELS", "40000000"))
+TICKET_UPLOAD_MAX_FILES = int(os.environ.get("TICKET_UPLOAD_MAX_FILES", "3"))
+# What one household may be paid in one calendar year across every pool (docs/funds.md).
+FUNDS_HOUSEHOLD_CAP_PER_YEAR = Decimal(os.environ.get("FUNDS_HOUSEHOLD_CAP_PER_YEAR", "50000.00"))
 
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 

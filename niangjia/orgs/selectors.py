@@ -154,17 +154,6 @@ def staff_get(*, user: StaffUser, pk: int, action: Action = Action.MANAGE_STAFF)
     return restrict(StaffUser.objects.select_related("org"), user, action).get(pk=pk)
 
 
-def org_children_counts(*, user: StaffUser) -> QuerySet[UnionOrg]:
-    """The user's own organization's children, with how many staff each has."""
-    return (
-        restrict(UnionOrg.objects.all(), user)
-        .filter(parent=user.org)
-        .annotate(staff_count=Count("staff"))
-        .select_related("area")
-        .order_by("name")
-    )
-
-
 def area_descendants(*, area: Area) -> QuerySet[Area]:
     """Areas whose code starts with the area's significant digits (GB/T 2260 prefixes)."""
     code = area.code.rstrip("0") if len(area.code) == 6 else area.code

@@ -63,16 +63,23 @@ def _place(request: HttpRequest, pk: int | None, data: dict[str, Any]) -> dict[s
 @login_required
 def dashboard_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The leaders' dashboard of a campaign (the latest active one by default) for an organization."""
+    return dashboard_page(request, pk)
+
+
+def dashboard_page(
+    request: HttpRequest, pk: int | None = None, *, template: str = "reports/dashboard.html", extra: Any = None
+) -> HttpResponse:
+    """Render the dashboard into `template` (the home page of leaders and staff extends it), with `extra` context."""
     query, data = _query(request)
     if query.errors:
         return _bad(request, query)
-    context = _place(request, pk or data.get("campaign"), data)
+    context = _place(request, pk or data.get("campaign"), data) | dict(extra or {})
     if context["campaign"] is not None:
         context |= dashboard_data(
             user=context["user"], campaign=context["campaign"], base=context["base"], as_of=data.get("as_of")
         )
         context["full_table"] = table_url(context["campaign"], org=context["base"].pk)
-    return render(request, "reports/dashboard.html", context)
+    return render(request, template, context)
 
 
 @login_required

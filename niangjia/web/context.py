@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, allows
+from niangjia.funds.selectors import sees_funds
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -27,7 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("政策找人"), reverse("screening:worklist")))
     if allows(user, Action.SENSITIVE):
         items.append((_("帮扶"), reverse("assistance:queue")))
-    items.append((_("资金"), reverse("funds:pool_list")))
+    if sees_funds(user):
+        items.append((_("资金"), reverse("funds:pool_list")))
     items.append((_("诉求"), reverse("tickets:queue")))
     if allows(user, Action.CHANGE):
         items.append((_("调动申请"), reverse("registry:transfers")))

@@ -1,15 +1,13 @@
-"""What each role's home page shows: figures of the user's own part of the tree."""
+"""What the home pages show beside the dashboard: figures of the user's own part of the tree."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count
 
 from niangjia.core.roles import Role
 from niangjia.orgs.models import StaffUser
-from niangjia.orgs.selectors import org_children_counts, org_list, staff_list
 from niangjia.registry import selectors as registry_selectors
 from niangjia.screening import selectors as screening_selectors
 from niangjia.screening.pack import current_policies, policy_names
@@ -35,10 +33,8 @@ def _registry_counts(user: StaffUser) -> list[tuple[str, int]]:
     )
 
 
-def home_context(*, user: StaffUser) -> dict[str, Any]:
-    """Return the figures for the user's home page, all within their scope."""
-    staff = staff_list(user=user).order_by()
-    role_counts = {row["role"]: row["n"] for row in staff.values("role").annotate(n=Count("id"))}
+def registry_panel(*, user: StaffUser) -> dict[str, Any]:
+    """The registry's counts and the 政策找人 summary in the user's scope (each cached per scope)."""
     summary = cast(
         list[dict[str, Any]],
         cache.get_or_set(
@@ -48,14 +44,18 @@ def home_context(*, user: StaffUser) -> dict[str, Any]:
         ),
     )
     names = policy_names(current_policies())
+    return {
+        "registry_counts": _registry_counts(user),
+        "worklist": [{**row, "name": names.get(str(row["policy_id"]), row["policy_id"])} for row in summary],
+    }
+
+
+def home_context(*, user: StaffUser) -> dict[str, Any]:
+    """Return the figures for the home page of a cadre or an enterprise chair, all within their scope."""
     context: dict[str, Any] = {
         "org": user.org,
         "role_label": Role(user.role).label if user.role in Role.values else user.role,
-        "org_count": org_list(user=user).count(),
-        "staff_by_role": [(label, role_counts.get(value, 0)) for value, label in Role.choices],
-        "children": org_children_counts(user=user)[:40] if user.org else [],
-        "registry_counts": _registry_counts(user),
-        "worklist": [{**row, "name": names.get(str(row["policy_id"]), row["policy_id"])} for row in summary],
+        **registry_panel(user=user),
     }
     if user.role == Role.CADRE:
         context["my_enterprises"] = registry_selectors.enterprise_list(

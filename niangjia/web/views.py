@@ -18,6 +18,7 @@ from niangjia.core.selectors import audit_search
 from niangjia.orgs import selectors as org_selectors
 from niangjia.orgs.auth import staff_of
 from niangjia.orgs.services import LoginRefused, LoginThrottled, staff_authenticate
+from niangjia.reports.views import dashboard_page
 from niangjia.web import home
 from niangjia.web.forms import AuditSearchForm, LoginForm
 
@@ -52,21 +53,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 HOME_TEMPLATES: dict[str, str] = {
-    Role.CITY_ADMIN: "web/home_admin.html",
-    Role.DISTRICT_STAFF: "web/home_admin.html",
     Role.CADRE: "web/home_cadre.html",
     Role.ENTERPRISE_CHAIR: "web/home_chair.html",
-    Role.LEADER: "web/home_leader.html",
+}
+# Leaders and staff land on the campaign dashboard (issue 15), titled for what they do there.
+DASHBOARD_TITLES: dict[str, str] = {
+    Role.CITY_ADMIN: "工作台",
+    Role.DISTRICT_STAFF: "工作台",
+    Role.LEADER: "工作概览",
 }
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    """Each role's home page."""
+    """Each role's home page: the dashboard for leaders and staff, the day's work for cadres and chairs."""
     user = staff_of(request)
-    context = home.home_context(user=user)
-    template = HOME_TEMPLATES.get(user.role, "web/home_admin.html")
-    return render(request, template, context)
+    if user.role not in HOME_TEMPLATES:
+        extra = home.registry_panel(user=user) | {"page_title": DASHBOARD_TITLES.get(user.role, "工作台")}
+        return dashboard_page(request, template="web/home_dashboard.html", extra=extra)
+    return render(request, HOME_TEMPLATES[user.role], home.home_context(user=user))
 
 
 @login_required

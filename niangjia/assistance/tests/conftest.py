@@ -72,28 +72,3 @@ def committed(django_capture_on_commit_callbacks: Any) -> Any:
 
 def today() -> date:
     return timezone.localdate()
-
-
-@pytest.fixture(autouse=True)
-def _ledger_flushable(request: pytest.FixtureRequest) -> Any:
-    """On SQLite, let transactional tests (the browser's) empty funds' append-only ledger afterwards (as funds' own
-    tests do: the triggers stay on during the test and are dropped for the teardown flush only)."""
-    import importlib
-
-    from django.db import connection
-
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    if not (transactional or (marker is not None and marker.kwargs.get("transaction"))):
-        yield
-        return
-    migration = importlib.import_module("niangjia.funds.migrations.0002_ledger_append_only")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in migration.SQLITE_DOWN + migration.SQLITE_UP:
-                cursor.execute(statement)
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in migration.SQLITE_DOWN:
-                cursor.execute(statement)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,33 +34,6 @@ def pools(tree: Any) -> Pools:
         yanliang_relief=FundPool.objects.get(pk=yanliang.pk),
         yanta_relief=FundPool.objects.get(pk=yanta.pk),
     )
-
-
-@pytest.fixture(autouse=True)
-def _ledger_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
-    """On SQLite, let transactional tests empty the append-only ledger afterwards.
-
-    The triggers stay on during the test; they are dropped for the teardown flush and put back before
-    the next one. (PostgreSQL's triggers honour the audit log's maintenance switch, which the shared
-    conftest already turns on for the flush.)
-    """
-    from django.db import connection
-
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    if not (transactional or (marker is not None and marker.kwargs.get("transaction"))):
-        yield
-        return
-    migration = importlib.import_module("niangjia.funds.migrations.0002_ledger_append_only")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in migration.SQLITE_DOWN + migration.SQLITE_UP:
-                cursor.execute(statement)
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in migration.SQLITE_DOWN:
-                cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
