@@ -141,3 +141,27 @@ def test_the_task_runs_a_queued_refresh(tree, campaign) -> None:  # type: ignore
     result = refresh_campaign.call(refresh_id=queued.pk)
     queued.refresh_from_db()
     assert queued.status == "done" and result["rows"] == queued.rows > 0
+
+
+def test_the_refresh_command_refreshes_active_campaigns_and_names_an_unknown_one(tree, campaign) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from niangjia.outreach.models import Campaign
+
+    draft = Campaign.objects.create(
+        name="筹备中的活动",
+        org=tree.city,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 10, 31),
+        created_by=tree.city_admin,
+    )
+    out = io.StringIO()
+    call_command("reports_refresh", stdout=out)
+    assert set(Refresh.objects.values_list("campaign_id", flat=True)) == {campaign.pk}
+    assert campaign.name in out.getvalue() and draft.name not in out.getvalue()
+    call_command("reports_refresh", str(draft.pk), stdout=io.StringIO())
+    assert Refresh.objects.filter(campaign=draft, status="done").count() == 1
+    with pytest.raises(CommandError, match="找不到走访活动“不存在的活动”"):
+        call_command("reports_refresh", "不存在的活动")
