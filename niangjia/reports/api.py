@@ -39,7 +39,7 @@ class IndicatorOut(Schema):
     sensitive: bool
 
 
-class CampaignOut(Schema):
+class ReportCampaignOut(Schema):
     id: int
     name: str
     org_id: int
@@ -122,10 +122,10 @@ def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
     ]
 
 
-@router.get("/campaigns", response={200: list[CampaignOut], **errors(403)}, summary="可查看统计的走访活动")
-def campaign_list(request: HttpRequest) -> list[CampaignOut]:
+@router.get("/campaigns", response={200: list[ReportCampaignOut], **errors(403)}, summary="可查看统计的走访活动")
+def campaign_list(request: HttpRequest) -> list[ReportCampaignOut]:
     return [
-        CampaignOut(
+        ReportCampaignOut(
             id=c.pk,
             name=c.name,
             org_id=c.org_id,

@@ -11,7 +11,7 @@ from ninja import File, Form, Path, Query, Router, Schema, Status, UploadedFile
 
 from niangjia.api_errors import errors
 from niangjia.api_fields import Cursor, Day, Id, PageSize
-from niangjia.assistance.api.fields import Move, Note, PolicyId, Text200, Text1000
+from niangjia.assistance.api.fields import MoveIn, PolicyId, Text200, Text1000
 from niangjia.assistance.choices import ApplicationStatus, Authorisation, PaperHolder
 from niangjia.assistance.models import Application
 from niangjia.assistance.selectors import applications as selectors
@@ -100,11 +100,6 @@ class FileIn(Schema):
     authorised_on: Day | None = None
     authorisation_note: Text200 = ""
     note: Text1000 = ""
-
-
-class MoveIn(Schema):
-    move: Move
-    note: Note = ""
 
 
 class ReceiveIn(Schema):

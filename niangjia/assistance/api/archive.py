@@ -12,7 +12,7 @@ from pydantic import Field
 
 from niangjia.api_errors import errors
 from niangjia.api_fields import Cursor, Day, Id, PageSize
-from niangjia.assistance.api.fields import Move, Note, Reason, Text200, Text2000
+from niangjia.assistance.api.fields import MoveIn, Reason, Text200, Text2000
 from niangjia.assistance.choices import ArchiveStatus, Cause, ExitRoute, HardshipLevel, ObjectionOutcome
 from niangjia.assistance.models import HardshipArchive
 from niangjia.assistance.selectors import archive as selectors
@@ -79,11 +79,6 @@ class OpenIn(Schema):
     evidence: Text2000 = ""
     cause_note: Text200 = ""
     from_screening: bool = Field(False, description="以该家庭当前的建档筛查结果为依据")
-
-
-class MoveIn(Schema):
-    move: Move
-    note: Note = ""
 
 
 class NoticeIn(Schema):
