@@ -28,7 +28,7 @@ from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, require, require_action
 from niangjia.funds.choices import PoolLevel, Programme
 from niangjia.funds.models import Commitment, Disbursement, FundPool
-from niangjia.funds.services.commitments import commitment_create, commitment_release
+from niangjia.funds.services.commitments import commitment_create, commitment_pool_lock, commitment_release
 from niangjia.funds.services.disbursements import disbursement_pay
 from niangjia.orgs.models import StaffUser
 from niangjia.registry.models import LifeEvent, ReceivedAid
@@ -116,6 +116,8 @@ def application_pay(
     if application.status == ApplicationStatus.PAID:
         return application
     with transaction.atomic():
+        if application.commitment_id is not None:
+            commitment_pool_lock(commitment_id=application.commitment_id)  # funds' lock order: the pool first
         application = (
             Application.objects.select_for_update(of=("self",)).select_related("commitment").get(pk=application.pk)
         )
@@ -137,6 +139,8 @@ def application_release(*, actor: StaffUser, application: Application, reason: s
     require_action(actor, Action.SENSITIVE)
     require(actor, Action.CHANGE, application)
     with transaction.atomic():
+        if application.commitment_id is not None:
+            commitment_pool_lock(commitment_id=application.commitment_id)  # funds' lock order: the pool first
         application = (
             Application.objects.select_for_update(of=("self",)).select_related("commitment").get(pk=application.pk)
         )

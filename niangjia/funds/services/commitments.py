@@ -116,6 +116,14 @@ def commitment_create(
     return commitment
 
 
+def commitment_pool_lock(*, commitment_id: int) -> None:
+    """Lock the pool a commitment draws on, for callers that lock their own records before paying or releasing
+    (an application): funds' lock order is pool, commitment, tally, and a bank-result import takes them in it."""
+    pool_id = Commitment.objects.filter(pk=commitment_id).values_list("pool_id", flat=True).first()
+    if pool_id is not None:
+        lock_pool(pool_id)
+
+
 def lock_commitment(pk: int) -> Commitment:
     """A commitment's row, locked (take its pool's lock first)."""
     return Commitment.objects.select_for_update(of=("self",)).select_related("pool").get(pk=pk)
