@@ -6,8 +6,6 @@ from niangjia.assistance.services.applications import (
     application_reject,
     application_submit,
     application_withdraw,
-    paper_holder_set,
-    paper_receive,
 )
 from niangjia.assistance.services.archive import (
     archive_exit,
@@ -15,14 +13,11 @@ from niangjia.assistance.services.archive import (
     archive_open,
     archive_review_confirm,
     archive_update,
-    notice_close,
-    notice_open,
-    objection_add,
-    objection_decide,
 )
 from niangjia.assistance.services.contacts import contact_end, contact_log, contact_start, contact_update
 from niangjia.assistance.services.funding import application_pay, application_release
-from niangjia.assistance.services.papers import paper_file_add
+from niangjia.assistance.services.notices import notice_close, notice_open, objection_add, objection_decide
+from niangjia.assistance.services.papers import paper_file_add, paper_holder_set, paper_receive
 from niangjia.assistance.services.queue import (
     queue_assign,
     queue_follow,

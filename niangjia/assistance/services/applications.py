@@ -1,4 +1,4 @@
-"""Application writes: file (by the worker or on their behalf), papers in, submit, approve, reject, withdraw.
+"""Application writes: file (by the worker or on their behalf), submit, approve, reject, withdraw (papers: papers.py).
 
 The engine's decision is kept at filing and checked again, on that day's facts, at approval (and
 at payment, `payments.py`). Approval is by amount: district staff up to
@@ -26,7 +26,6 @@ from niangjia.assistance.choices import (
     Authorisation,
     DecisionStage,
     ItemStatus,
-    PaperHolder,
     PaperStatus,
 )
 from niangjia.assistance.models import Application, ApplicationEvent, Decision, Paper
@@ -348,62 +347,3 @@ def application_withdraw(*, actor: StaffUser, application: Application, reason: 
         audit_record(actor=actor, action="assistance.application.withdraw", target=application,
                      old={"status": old}, new={"status": application.status, "reason": reason[:200]})  # fmt: skip
     return application
-
-
-def paper_receive(
-    *,
-    actor: StaffUser,
-    paper: Paper,
-    received_on: date | None = None,
-    holder: str = PaperHolder.CADRE,
-    note: str = "",
-) -> Paper:
-    """A paper came in: recorded as the registry's document (so screening sees it) and on the checklist."""
-    from niangjia.registry.services.evidence import document_record
-
-    require_action(actor, Action.SENSITIVE)
-    require(actor, Action.CHANGE, paper)
-    received_on = received_on or timezone.localdate()
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "收到日期不能晚于今天。"})
-    if holder not in PaperHolder.values:
-        raise ValidationError({"holder": "请选择材料现由谁保管。"})
-    with transaction.atomic():
-        paper = Paper.objects.select_for_update(of=("self",)).select_related("application__household").get(pk=paper.pk)
-        application = paper.application
-        if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.REJECTED):
-            raise ValidationError({"paper": f"申请{application.get_status_display()}，不能再更改材料。"})
-        if paper.status != PaperStatus.RECEIVED:
-            paper.document = document_record(
-                actor=actor, household=application.household, kind=paper.kind, received_on=received_on,
-                member=application.member, note=f"申请 #{application.pk}",
-            )  # fmt: skip
-        old = paper.status
-        paper.status, paper.received_on, paper.holder, paper.note = (
-            PaperStatus.RECEIVED,
-            received_on,
-            holder,
-            note.strip(),
-        )
-        paper.full_clean(exclude=["application", "document"])
-        paper.save()
-        audit_record(actor=actor, action="assistance.paper.receive", target=paper,
-                     old={"status": old}, new={"status": paper.status, "holder": holder, "application": application.pk})  # fmt: skip
-    return paper
-
-
-def paper_holder_set(*, actor: StaffUser, paper: Paper, holder: str, note: str = "") -> Paper:
-    """Record who holds a paper now (the cadre, the office, returned to the worker)."""
-    require(actor, Action.CHANGE, paper)
-    if holder not in PaperHolder.values:
-        raise ValidationError({"holder": "请选择材料现由谁保管。"})
-    with transaction.atomic():
-        paper = Paper.objects.select_for_update().get(pk=paper.pk)
-        old = paper.holder
-        paper.holder, paper.note = holder, note.strip() or paper.note
-        paper.full_clean(exclude=["application", "document"])
-        paper.save(update_fields=["holder", "note"])
-        audit_record(
-            actor=actor, action="assistance.paper.holder", target=paper, old={"holder": old}, new={"holder": holder}
-        )
-    return paper

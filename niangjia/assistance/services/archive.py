@@ -1,4 +1,4 @@
-"""Hardship archive writes: open, verify, public notice and objections, archive, yearly review, exit, cancel.
+"""Hardship archive writes: open, verify, archive, yearly review, exit, cancel (public notice: notices.py).
 
 While an archive is archived (or under review) the household's registry `archive_level`,
 `archived_on` and `last_review_date` are its own, written through the registry's household
@@ -26,9 +26,8 @@ from niangjia.assistance.choices import (
     ExitRoute,
     HardshipLevel,
     NoticeStatus,
-    ObjectionOutcome,
 )
-from niangjia.assistance.models import ArchiveEvent, HardshipArchive, NoticeObjection, PublicNotice
+from niangjia.assistance.models import ArchiveEvent, HardshipArchive
 from niangjia.assistance.workflow import ARCHIVE_MOVES, ArchiveMove, Transition, check
 from niangjia.core.audit import audit_entry, audit_record, audit_records
 from niangjia.core.inserting import insert_records
@@ -38,8 +37,6 @@ from niangjia.registry.models import Household
 from niangjia.registry.services import HouseholdFacts, household_facts_update
 from niangjia.screening.models import ScreeningResult
 
-# 公示 usually runs 5–7 working days; longer than a month is a mistake.
-NOTICE_DAYS_MAX = 31
 REVIEW_DAYS = 365
 
 
@@ -60,7 +57,9 @@ def causes_clean(main_cause: str, secondary_causes: list[str]) -> list[str]:
     return list(secondary_causes)
 
 
-def _event(archive: HardshipArchive, *, actor: StaffUser | None, move: str, old: str, note: str = "") -> None:
+def archive_event_write(
+    archive: HardshipArchive, *, actor: StaffUser | None, move: str, old: str, note: str = ""
+) -> None:
     event = ArchiveEvent(
         archive=archive, actor=actor, at=timezone.now(), move=move, from_status=old, to_status=archive.status,
         note=note[:500],
@@ -120,7 +119,7 @@ def archive_open(
     archive.full_clean()
     with transaction.atomic():
         archive.save()
-        _event(archive, actor=actor, move="open", old="", note=archive.get_source_display())
+        archive_event_write(archive, actor=actor, move="open", old="", note=archive.get_source_display())
         audit_record(
             actor=actor, action="assistance.archive.open", target=archive, org_path=household.org.path,
             new={"household": household.pk, "level": level, "main_cause": main_cause, "source": archive.source},
@@ -153,7 +152,7 @@ def archive_update(
         archive.evidence, archive.cause_note, archive.updated_at = evidence.strip(), cause_note.strip(), timezone.now()
         archive.full_clean()
         archive.save()
-        _event(archive, actor=actor, move="update", old=archive.status, note="修改类别、原因或依据")
+        archive_event_write(archive, actor=actor, move="update", old=archive.status, note="修改类别、原因或依据")
         audit_record(
             actor=actor, action="assistance.archive.update", target=archive, old=old,
             new={"level": level, "main_cause": main_cause, "secondary_causes": secondary},
@@ -191,7 +190,7 @@ def archive_move(
         archive.status, archive.updated_at = transition.target, timezone.now()
         archive.full_clean()
         archive.save()
-        _event(archive, actor=actor, move=transition.label, old=old, note=note)
+        archive_event_write(archive, actor=actor, move=transition.label, old=old, note=note)
         if old in IN_ARCHIVE or archive.status in IN_ARCHIVE:
             _registry_write(actor, archive)
         audit_record(
@@ -220,7 +219,7 @@ def archive_review_confirm(
         archive.level = level or archive.level
         archive.full_clean()
         archive.save()
-        _event(archive, actor=actor, move=transition.label, old=old["status"], note=note)
+        archive_event_write(archive, actor=actor, move=transition.label, old=old["status"], note=note)
         _registry_write(actor, archive)
         audit_record(
             actor=actor, action="assistance.archive.move", target=archive, old=old,
@@ -246,101 +245,13 @@ def archive_exit(
         archive.closed_reason, archive.closed_on, archive.updated_at = reason.strip()[:200], today, timezone.now()
         archive.full_clean()
         archive.save()
-        _event(archive, actor=actor, move=transition.label, old=old, note=reason)
+        archive_event_write(archive, actor=actor, move=transition.label, old=old, note=reason)
         _registry_write(actor, archive)
         audit_record(
             actor=actor, action="assistance.archive.move", target=archive,
             old={"status": old}, new={"status": archive.status, "route": route, "reason": reason[:200]},
         )  # fmt: skip
     return archive
-
-
-def notice_open(
-    *, actor: StaffUser, archive: HardshipArchive, starts_on: date, ends_on: date, place: str
-) -> PublicNotice:
-    """Put a verified archive up for public notice (公示) from `starts_on` to `ends_on` at `place`."""
-    require_action(actor, Action.SENSITIVE)
-    require(actor, Action.CHANGE, archive)
-    archive = HardshipArchive.objects.get(pk=archive.pk)
-    if archive.status != ArchiveStatus.VERIFIED:
-        raise ValidationError({"archive": "只有已核实的档案才能公示。"})
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "公示结束日期不能早于开始日期。"})
-    if (ends_on - starts_on).days + 1 > NOTICE_DAYS_MAX:
-        raise ValidationError({"ends_on": f"公示期不能超过 {NOTICE_DAYS_MAX} 天。"})
-    if archive.notices.filter(status=NoticeStatus.OPEN).exists():
-        raise ValidationError({"archive": "该档案已有正在进行的公示。"})
-    notice = PublicNotice(archive=archive, starts_on=starts_on, ends_on=ends_on, place=place.strip())
-    notice.full_clean()
-    with transaction.atomic():
-        notice.save()
-        _event(archive, actor=actor, move="公示", old=archive.status,
-               note=f"{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}，{notice.place}")  # fmt: skip
-        audit_record(
-            actor=actor, action="assistance.notice.open", target=notice,
-            new={"archive": archive.pk, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
-        )  # fmt: skip
-    return notice
-
-
-def objection_add(*, actor: StaffUser, notice: PublicNotice, received_on: date, content: str) -> NoticeObjection:
-    """Record an objection received during the notice."""
-    require_action(actor, Action.SENSITIVE)
-    require(actor, Action.CHANGE, notice)
-    if notice.status != NoticeStatus.OPEN:
-        raise ValidationError({"notice": "公示已结束，不能再登记异议。"})
-    if not notice.starts_on <= received_on <= notice.ends_on:
-        raise ValidationError({"received_on": "异议须在公示期内收到。"})
-    objection = NoticeObjection(notice=notice, received_on=received_on, content=content.strip())
-    objection.full_clean()
-    with transaction.atomic():
-        objection.save()
-        audit_record(actor=actor, action="assistance.notice.objection", target=objection,
-                     new={"notice": notice.pk, "received_on": received_on.isoformat()})  # fmt: skip
-    return objection
-
-
-def objection_decide(*, actor: StaffUser, objection: NoticeObjection, outcome: str, finding: str) -> NoticeObjection:
-    """Record what checking an objection found: upheld (the archive is not made) or dismissed."""
-    require_action(actor, Action.SENSITIVE)
-    require(actor, Action.CHANGE, objection)
-    if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED):
-        raise ValidationError({"outcome": "请选择核查结果：成立或不成立。"})
-    if not finding.strip():
-        raise ValidationError({"finding": "请填写核查情况。"})
-    with transaction.atomic():
-        objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
-        if objection.outcome != ObjectionOutcome.PENDING:
-            raise ValidationError({"outcome": "该异议已有核查结果。"})
-        objection.outcome, objection.finding = outcome, finding.strip()
-        objection.full_clean()
-        objection.save()
-        audit_record(actor=actor, action="assistance.notice.objection_decide", target=objection,
-                     new={"outcome": outcome})  # fmt: skip
-    return objection
-
-
-def notice_close(*, actor: StaffUser, notice: PublicNotice, today: date | None = None) -> PublicNotice:
-    """End a notice after its last day: passed when no objection was upheld (every one checked), else objected."""
-    require_action(actor, Action.SENSITIVE)
-    require(actor, Action.CHANGE, notice)
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
-        if notice.status != NoticeStatus.OPEN:
-            raise ValidationError({"notice": "该公示已结束。"})
-        if today <= notice.ends_on:
-            raise ValidationError({"notice": f"公示期到 {notice.ends_on:%Y-%m-%d}，期满后才能结束。"})
-        outcomes = set(notice.objections.values_list("outcome", flat=True))
-        if ObjectionOutcome.PENDING in outcomes:
-            raise ValidationError({"notice": "还有异议未核查，请先登记核查结果。"})
-        notice.status = NoticeStatus.OBJECTED if ObjectionOutcome.UPHELD in outcomes else NoticeStatus.PASSED
-        notice.closed_at = timezone.now()
-        notice.save(update_fields=["status", "closed_at"])
-        archive = notice.archive
-        _event(archive, actor=actor, move="公示结束", old=archive.status, note=notice.get_status_display())
-        audit_record(actor=actor, action="assistance.notice.close", target=notice, new={"status": notice.status})
-    return notice
 
 
 def review_due_before(today: date) -> date:
