@@ -20,6 +20,7 @@ from niangjia.outreach.models import Campaign
 from niangjia.outreach.selectors import campaigns as selectors
 from niangjia.outreach.selectors import pairing as pairing_selectors
 from niangjia.outreach.services.campaigns import campaign_activate, campaign_close, campaign_create, campaign_update
+from niangjia.outreach.views.moves import campaign_move
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -156,14 +157,7 @@ def campaign_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_of(request)
-    campaign = selectors.campaign_get(user=user, pk=pk)
-    try:
-        campaign_activate(actor=user, campaign=campaign)
-        messages.success(request, "走访活动已启动。")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect("outreach:campaign_detail", pk=pk)
+    return campaign_move(request, pk, campaign_activate, "走访活动已启动。", back="outreach:campaign_detail")
 
 
 @login_required

@@ -34,6 +34,7 @@ from niangjia.outreach.services.pairing import (
     pairing_swap,
     pairing_unfix,
 )
+from niangjia.outreach.views.moves import campaign_move, refused
 
 
 def _may_edit(user: StaffUser, campaign: Campaign) -> bool:
@@ -100,13 +101,11 @@ def saving(mean: Decimal | float | None, baseline: Decimal | float | None) -> fl
     return (float(baseline) - float(mean)) / float(baseline) * 100
 
 
+BACK = "outreach:pairing"
+
+
 def _back(pk: int) -> HttpResponse:
-    return redirect("outreach:pairing", pk=pk)
-
-
-def _refused(request: HttpRequest, exc: ValidationError | PermissionDenied | Http404) -> None:
-    text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or "记录不存在或不在您的管辖范围内。")
+    return redirect(BACK, pk=pk)
 
 
 @login_required
@@ -133,7 +132,7 @@ def pairing_run_view(request: HttpRequest, pk: int) -> HttpResponse:
             cross_district=data["cross_district"], dry_run=data["dry_run"],
         )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return _back(pk)
     if data["dry_run"]:
         found = outcome.solution
@@ -149,27 +148,13 @@ def pairing_run_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pairing_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_of(request)
-    campaign = campaign_selectors.campaign_get(user=user, pk=pk)
-    try:
-        pairing_publish(actor=user, campaign=campaign)
-        messages.success(request, "结对已发布：干部的联系企业已按结对更新。")
-    except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
-    return _back(pk)
+    return campaign_move(request, pk, pairing_publish, "结对已发布：干部的联系企业已按结对更新。", back=BACK)
 
 
 @login_required
 @require_POST
 def pairing_release_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = staff_of(request)
-    campaign = campaign_selectors.campaign_get(user=user, pk=pk)
-    try:
-        pairing_release(actor=user, campaign=campaign)
-        messages.success(request, "结对已解除：干部不再联系该活动结对的企业。")
-    except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
-    return _back(pk)
+    return campaign_move(request, pk, pairing_release, "结对已解除：干部不再联系该活动结对的企业。", back=BACK)
 
 
 @login_required
@@ -188,7 +173,7 @@ def pairing_swap_view(request: HttpRequest, pk: int) -> HttpResponse:
         pairing_swap(actor=user, first=first, second=second)
         messages.success(request, f"已交换“{first.enterprise.name}”与“{second.enterprise.name}”的结对干部。")
     except (ValidationError, PermissionDenied, Http404) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return _back(pk)
 
 
@@ -208,7 +193,7 @@ def pairing_fix_view(request: HttpRequest, pk: int) -> HttpResponse:
         pairing_fix(actor=user, campaign=campaign, cadre=cadre, enterprise=enterprise)
         messages.success(request, f"已固定结对：{cadre} → {enterprise.name}。")
     except (ValidationError, PermissionDenied, Http404) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return _back(pk)
 
 
@@ -222,7 +207,7 @@ def pairing_unfix_view(request: HttpRequest, pk: int, pairing_pk: int) -> HttpRe
         pairing_unfix(actor=user, pairing=pairing)
         messages.success(request, f"已取消固定：{pairing.enterprise.name}。")
     except (ValidationError, PermissionDenied, Http404) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return _back(pk)
 
 
@@ -243,7 +228,7 @@ def exclusion_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"已登记不结对：{cadre} ✕ {enterprise.name}。")
     except (ValidationError, PermissionDenied, Http404) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return _back(pk)
 
 
@@ -256,5 +241,5 @@ def exclusion_remove_view(request: HttpRequest, pk: int, exclusion_pk: int) -> H
         exclusion_remove(actor=user, exclusion=selectors.exclusion_get(user=user, campaign=campaign, pk=exclusion_pk))
         messages.success(request, "已撤销不结对。")
     except (ValidationError, PermissionDenied, Http404) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return _back(pk)
