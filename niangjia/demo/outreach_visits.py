@@ -24,6 +24,7 @@ from niangjia.outreach.services.facts import SIGNALS, as_json, current
 from niangjia.outreach.services.signals import SignalData
 from niangjia.outreach.services.visits import NeedData, VisitData, visit_record
 from niangjia.outreach.services.visits_bulk import VisitRow, visits_bulk_record
+from niangjia.registry.choices import EventCause
 from niangjia.registry.models import Household, HouseholdMember
 from niangjia.tickets.choices import NeedCategory
 
@@ -178,7 +179,11 @@ class Plan:
         kind = self.rng.choice(["illness", "job_loss", "sudden_event"] + (["school_start"] if children else []))
         if kind == "sudden_event":
             loss = Decimal(self.rng.randrange(20000, 120000, 1000))
-            return SignalData(kind=kind, values={"hardship_costs_12m": str(loss)},
+            event = {
+                "event_severity": self.rng.choice("1112223"),
+                "event_cause": self.rng.choice(list(EventCause.values)),
+            }
+            return SignalData(kind=kind, values={"hardship_costs_12m": str(loss)} | event,
                               base={"hardship_costs_12m": _json(current("hardship_costs_12m", household=household,
                                                                         member=None))})  # fmt: skip
         member = self.rng.choice(children if kind == "school_start" else adults or members)

@@ -26,6 +26,7 @@ class RegistryConfig(AppConfig):
                 "registry.transfer.reject": "退回职工调动申请",
                 "registry.import": "导入名册",
                 "registry.keys.rotate": "轮换加密密钥",
+                "registry.event.record": "登记家庭事件",
                 "registry.document.record": "登记收到的材料",
                 "registry.aid.record": "登记已发放的帮扶",
                 "registry.aid.remove": "撤销退回的帮扶发放",

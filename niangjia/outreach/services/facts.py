@@ -17,7 +17,15 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from niangjia.core.ranges import ADMISSION_YEAR_RANGE, DISABILITY_GRADES, MONEY_MAX
 from niangjia.outreach.visit_choices import SignalKind
-from niangjia.registry.choices import AdmissionKind, DisabilityType, Health, SchoolStage, WorkStatus
+from niangjia.registry.choices import (
+    AdmissionKind,
+    DisabilityType,
+    EventCause,
+    Health,
+    SchoolStage,
+    Severity,
+    WorkStatus,
+)
 from niangjia.registry.models import Household, HouseholdMember
 from niangjia.registry.services.household_data import MEMBER_FACTS
 
@@ -33,6 +41,7 @@ class Fact:
     choices: tuple[tuple[str, str], ...] = ()
     bounds: tuple[int, int] | None = None
     max_length: int = 0
+    event: bool = False  # describes the life event a signal records, not a standing fact of the registry
 
 
 FACTS: dict[str, Fact] = {
@@ -50,8 +59,19 @@ FACTS: dict[str, Fact] = {
         Fact("admission_year", "入学年份", "int", bounds=ADMISSION_YEAR_RANGE),
         Fact("admission_kind", "录取类别", "choice", choices=tuple(AdmissionKind.choices)),
         Fact("hardship_costs_12m", "近12个月致困损失(扣除赔偿)", "money", member=False),
+        Fact(
+            "event_severity",
+            "事件严重程度",
+            "choice",
+            member=False,
+            event=True,
+            choices=tuple((str(value), label) for value, label in Severity.choices),
+        ),
+        Fact("event_cause", "事件原因", "choice", member=False, event=True, choices=tuple(EventCause.choices)),
     )
 }
+# What a sudden event signal records as the registry's life event (emergency relief reads events).
+EVENT_FACTS = [name for name, f in FACTS.items() if f.event]
 
 
 @dataclass(frozen=True)
@@ -74,7 +94,9 @@ SIGNALS: dict[str, SignalSpec] = {
         optional=("disability_grade", "work_injury_disabled"),
     ),
     SignalKind.JOB_LOSS: SignalSpec(fixed={"work_status": WorkStatus.UNEMPLOYED.value}, optional=("monthly_income",)),
-    SignalKind.SUDDEN_EVENT: SignalSpec(required=("hardship_costs_12m",), member=False),
+    SignalKind.SUDDEN_EVENT: SignalSpec(
+        required=("hardship_costs_12m", "event_severity"), optional=("event_cause",), member=False
+    ),
     SignalKind.SCHOOL_START: SignalSpec(
         fixed={"work_status": WorkStatus.STUDENT.value},
         required=("school_stage",),
@@ -83,7 +105,7 @@ SIGNALS: dict[str, SignalSpec] = {
 }
 # The facts a phone needs to show (and send back as `base`) for each member and for the household.
 MEMBER_FACT_NAMES = [name for name, f in FACTS.items() if f.member]
-HOUSEHOLD_FACT_NAMES = [name for name, f in FACTS.items() if not f.member]
+HOUSEHOLD_FACT_NAMES = [name for name, f in FACTS.items() if not f.member and not f.event]
 
 
 def parse(name: str, raw: Any) -> Any:
@@ -198,7 +220,7 @@ def signal_specs() -> dict[str, Any]:
             }
             for name in (*spec.required, *spec.optional)
         ]
-        sets = [*spec.fixed, *spec.required, *spec.optional]
+        sets = [n for n in (*spec.fixed, *spec.required, *spec.optional) if not FACTS[n].event]
         if kind == SignalKind.SCHOOL_START:
             sets += [n for n in ("admission_year", "admission_kind") if n not in sets]
         specs[str(kind)] = {"label": SignalKind(kind).label, "member": spec.member, "sets": sets, "fields": fields}

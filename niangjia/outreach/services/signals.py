@@ -20,8 +20,9 @@ from niangjia.core.audit import audit_record
 from niangjia.core.scoping import Action, require
 from niangjia.orgs.models import StaffUser
 from niangjia.outreach.models import FactConflict, Visit, VisitSignal
-from niangjia.outreach.services.facts import FACTS, SIGNALS, as_json, current, parse, signal_values
+from niangjia.outreach.services.facts import EVENT_FACTS, FACTS, SIGNALS, as_json, current, parse, signal_values
 from niangjia.outreach.visit_choices import ConflictChoice, ConflictStatus, SignalKind
+from niangjia.registry.choices import EventKind
 from niangjia.registry.models import Household, HouseholdMember
 from niangjia.registry.services import (
     HouseholdFacts,
@@ -29,6 +30,7 @@ from niangjia.registry.services import (
     household_facts_update,
     member_facts_update,
 )
+from niangjia.registry.services.evidence import life_event_record
 
 NO_BASE = object()
 
@@ -77,6 +79,7 @@ def signals_apply(*, actor: StaffUser, visit: Visit, household: Household | None
     conflicts = 0
     for signal in signals:
         values = signal_values(signal.kind, signal.values, visit_year=visit.date.year)
+        event = {name: values.pop(name) for name in EVENT_FACTS if name in values}
         member = _fresh(signal.member)
         write: dict[str, Any] = {}
         found: list[FactConflict] = []
@@ -93,12 +96,18 @@ def signals_apply(*, actor: StaffUser, visit: Visit, household: Household | None
             else:
                 write[name] = proposed
         _write_facts(actor, household, member, write)
+        if signal.kind == SignalKind.SUDDEN_EVENT:
+            # Emergency relief reads events, not costs: the event, dated on the visit, as the cadre described it.
+            life_event_record(
+                actor=actor, household=household, kind=EventKind.SUDDEN_EVENT, on=visit.date,
+                severity=int(event["event_severity"]), cause=event.get("event_cause") or "",
+            )  # fmt: skip
         row = VisitSignal.objects.create(
             visit=visit,
             kind=signal.kind,
             member=member,
             note=signal.note.strip(),
-            values={k: as_json(v) for k, v in values.items()},
+            values={k: as_json(v) for k, v in (values | event).items()},
             base={k: v for k, v in signal.base.items()},
             applied=sorted(write),
         )

@@ -188,8 +188,16 @@ def test_two_offline_edits_of_one_fact_make_a_conflict_that_a_person_settles(wor
 
 def test_keeping_the_current_value_changes_nothing(world: World) -> None:
     cadre = world.tree.yanliang_cadre
-    costs = SignalData(kind="sudden_event", values={"hardship_costs_12m": "30000"}, base={"hardship_costs_12m": None})
-    other = SignalData(kind="sudden_event", values={"hardship_costs_12m": "5000"}, base={"hardship_costs_12m": None})
+    costs = SignalData(
+        kind="sudden_event",
+        values={"hardship_costs_12m": "30000", "event_severity": "1"},
+        base={"hardship_costs_12m": None},
+    )
+    other = SignalData(
+        kind="sudden_event",
+        values={"hardship_costs_12m": "5000", "event_severity": "1"},
+        base={"hardship_costs_12m": None},
+    )
     visit_record(actor=cadre, client_id=new_id(), data=home_visit(world, signals=[costs]))
     visit_record(actor=cadre, client_id=new_id(), data=home_visit(world, signals=[other]))
     conflict = FactConflict.objects.get()
@@ -197,3 +205,32 @@ def test_keeping_the_current_value_changes_nothing(world: World) -> None:
     conflict_resolve(actor=cadre, conflict=conflict, choice="current")
     household = Household.objects.select_related("circumstances").get(pk=world.household.pk)
     assert household.circumstances.hardship_costs_12m == Decimal("30000.00")
+
+
+def test_a_sudden_event_on_a_visit_is_a_life_event_that_emergency_relief_sees(world: World) -> None:
+    from niangjia.registry.models import LifeEvent
+    from niangjia.screening.selectors import household_outcomes
+
+    staff = world.tree.yanliang_staff
+    today = timezone.localdate()
+    before = {
+        o["policy_id"]: o["status"] for o in household_outcomes(user=staff, pk=world.household.pk, as_of=today)[1]
+    }
+    assert before["emergency_relief"] == "not_eligible"
+    unsaid = SignalData(kind="sudden_event", values={"hardship_costs_12m": "30000"})
+    with pytest.raises(ValidationError, match="事件严重程度"):
+        visit_record(actor=world.tree.yanliang_cadre, client_id=new_id(), data=home_visit(world, signals=[unsaid]))
+    sudden = SignalData(
+        kind="sudden_event",
+        values={"hardship_costs_12m": "30000", "event_severity": "2", "event_cause": "accident"},
+    )
+    client_id = new_id()
+    visit_record(actor=world.tree.yanliang_cadre, client_id=client_id, data=home_visit(world, signals=[sudden]))
+    visit_record(actor=world.tree.yanliang_cadre, client_id=client_id, data=home_visit(world, signals=[sudden]))
+    event = LifeEvent.objects.get(household=world.household)  # the retried sync recorded it once
+    assert (event.kind, event.date, event.severity, event.cause) == ("sudden_event", today, 2, "accident")
+    assert AuditEntry.objects.filter(action="registry.event.record", target_id=str(event.pk)).count() == 1
+    after = {o["policy_id"]: o for o in household_outcomes(user=staff, pk=world.household.pk, as_of=today)[1]}
+    # 严重 pays 2,000 in the pack; an accident asks for its certificate.
+    assert (after["emergency_relief"]["status"], after["emergency_relief"]["amount"]) == ("eligible", 2000)
+    assert after["emergency_relief"]["missing_documents"] == ["事故证明"]

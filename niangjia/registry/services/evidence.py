@@ -1,7 +1,8 @@
-"""Evidence another part records in the registry: a paper received, aid paid.
+"""Evidence another part records in the registry: a life event, a paper received, aid paid.
 
-The assistance part calls these when a paper comes in for an application and when a payment is
-made, so the engine sees them (`documents` and `payments`, screening/extract.py). Each stamps the
+The outreach part records a sudden event a cadre found on a visit; the assistance part a paper that
+comes in for an application and a payment made — so the engine sees them (`events`, `documents` and
+`payments`, screening/extract.py). Each stamps the
 household's `facts_changed_at`, so screening re-screens it.
 """
 
@@ -23,6 +24,35 @@ from niangjia.registry.models import Document, Household, HouseholdMember, LifeE
 def _member_of(household: Household, member: HouseholdMember | None, field: str) -> None:
     if member is not None and member.household_id != household.pk:
         raise ValidationError({field: "该成员不属于这个家庭。"})
+
+
+def life_event_record(
+    *,
+    actor: StaffUser | None,
+    household: Household,
+    kind: str,
+    on: date,
+    member: HouseholdMember | None = None,
+    severity: int | None = None,
+    cause: str = "",
+) -> LifeEvent:
+    """Record something that happened to a household (or one member) on a day; the household's facts changed."""
+    if actor is not None:
+        require(actor, Action.CHANGE, household)
+    _member_of(household, member, "member")
+    event = LifeEvent(household=household, member=member, kind=kind, date=on, severity=severity, cause=cause)
+    event.full_clean(exclude=["household", "member"])
+    with transaction.atomic():
+        event.save()
+        Household.objects.filter(pk=household.pk).update(facts_changed_at=timezone.now())
+        audit_record(
+            actor=actor,
+            action="registry.event.record",
+            target=event,
+            new={"household": household.pk, "member": member.pk if member else None, "kind": kind,
+                 "date": on.isoformat(), "severity": severity, "cause": cause},
+        )  # fmt: skip
+    return event
 
 
 def document_record(
