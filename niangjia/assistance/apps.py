@@ -9,9 +9,11 @@ class AssistanceConfig(AppConfig):
     verbose_name = "帮扶申请"
 
     def ready(self) -> None:
+        from niangjia.assistance.services.contacts import home_visits_heard
         from niangjia.assistance.services.funding import payment_heard
         from niangjia.core.audit import register_actions
         from niangjia.funds.listeners import payment_listener_add
+        from niangjia.outreach.listeners import home_visit_listener_add
 
         register_actions(
             {
@@ -47,3 +49,5 @@ class AssistanceConfig(AppConfig):
         )
         # Funds calls this inside the transaction of every payment and return (niangjia/funds/listeners.py).
         payment_listener_add(payment_heard)
+        # Outreach calls this inside the transaction of every home visit it records (niangjia/outreach/listeners.py).
+        home_visit_listener_add(home_visits_heard)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from niangjia.core.audit import audit_record
 from niangjia.core.roles import Role
 from niangjia.core.scoping import Action, can, require
 from niangjia.orgs.models import StaffUser
+from niangjia.outreach.models import Visit
 from niangjia.registry.models import Household
 
 
@@ -144,3 +146,21 @@ def contact_log(
             new={"contact": contact.pk, "channel": channel, "via_visit_id": via_visit_id},
         )  # fmt: skip
     return log
+
+
+def home_visits_heard(visits: Sequence[Visit]) -> None:
+    """Outreach's listener: a campaign home visit to a one-to-one contact household is a contact, logged once
+    per visit by whoever recorded it, on the visit's day (registered in `AssistanceConfig.ready`)."""
+    contacted = set(
+        ContactHousehold.objects.filter(active=True, household_id__in={v.household_id for v in visits}).values_list(
+            "household_id", flat=True
+        )
+    )
+    for visit in visits:
+        if visit.household_id not in contacted:
+            continue
+        at = visit.recorded_at
+        if timezone.localtime(at).date() != visit.date:  # recorded on the phone later: the visit's day, at noon
+            at = min(timezone.make_aware(datetime.combine(visit.date, time(12))), timezone.now())
+        assert visit.household is not None
+        contact_log(household=visit.household, cadre=visit.recorded_by, at=at, via_visit_id=visit.pk)

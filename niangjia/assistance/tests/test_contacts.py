@@ -51,6 +51,38 @@ def test_a_campaign_visit_counts_once(tree, registry) -> None:
     assert contact_log(household=registry.yt_household, cadre=tree.yanta_staff, at=_at(1), via_visit_id=78) is None
 
 
+def test_a_campaign_home_visit_recorded_in_outreach_is_the_contact(tree, registry) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from niangjia.outreach.services.visits import VisitData, visit_record
+    from niangjia.outreach.services.visits_bulk import VisitRow, visits_bulk_record
+    from niangjia.outreach.tests.visits_fixtures import make_campaign
+
+    contact = contact_start(actor=tree.yanliang_staff, household=registry.yl_household, cadre=tree.yanliang_cadre,
+                            frequency="monthly", reason="残疾")  # fmt: skip
+    campaign = make_campaign(tree, registry)
+    day = today() - timedelta(days=3)
+    data = VisitData(campaign=campaign, kind="home", date=day, household=registry.yl_household, people_met=1,
+                     basic_clear=True, satisfaction=5, recorded_at=timezone.now())  # fmt: skip
+    client_id = uuid.uuid4()
+    visit, _ = visit_record(actor=tree.yanliang_cadre, client_id=client_id, data=data)
+    visit_record(actor=tree.yanliang_cadre, client_id=client_id, data=data)  # the phone retries: still one contact
+    log = ContactLog.objects.get()
+    assert (log.via_visit_id, log.channel, log.cadre_id) == (visit.pk, "campaign_visit", tree.yanliang_cadre.pk)
+    assert timezone.localtime(log.at).date() == day  # the visit's day, not the day it synced
+    contact.refresh_from_db()
+    assert (contact.last_contact_on, contact.next_due_on) == (day, day + timedelta(days=30))
+    # The bulk service (the demo's) logs its home visits too; a visit to a household without a contact logs nothing.
+    later = VisitData(campaign=campaign, kind="home", date=today(), household=registry.yl_household, people_met=1)
+    other = VisitData(campaign=campaign, kind="home", date=today(), household=registry.yt_household, people_met=1)
+    rows = [VisitRow(actor=tree.yanliang_cadre, client_id=uuid.uuid4(), data=later),
+            VisitRow(actor=tree.city_admin, client_id=uuid.uuid4(), data=other)]  # fmt: skip
+    assert visits_bulk_record(rows=rows) == 2
+    assert ContactLog.objects.count() == 2
+    contact.refresh_from_db()
+    assert contact.last_contact_on == today()
+
+
 def test_cadre_must_work_on_the_household_and_change_and_end(tree, registry) -> None:
     with pytest.raises(ValidationError) as other:
         contact_start(actor=tree.yanliang_staff, household=registry.yl_household, cadre=tree.yanliang_cadre2,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from niangjia.core.audit import audit_record, register_actions
 from niangjia.core.scoping import Action, can, require, require_action
 from niangjia.orgs.models import StaffUser
+from niangjia.outreach.listeners import home_visits_notify
 from niangjia.outreach.models import Campaign, Pairing, Visit, VisitNeed
 from niangjia.outreach.services.signals import SignalData, signals_apply, signals_check
 from niangjia.outreach.visit_choices import NeedKind, VisitKind
@@ -240,6 +241,7 @@ def _write(actor: StaffUser, client_id: uuid.UUID, data: VisitData) -> Visit:
         },
         org_path=visit.org.path,
     )
+    home_visits_notify([visit])
     return visit
 
 

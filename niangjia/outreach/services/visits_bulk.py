@@ -21,6 +21,7 @@ from django.utils import timezone
 from niangjia.core.audit import audit_entry, audit_records
 from niangjia.core.scoping import Action, allows, require_action, restrict
 from niangjia.orgs.models import StaffUser, UnionOrg
+from niangjia.outreach.listeners import home_visits_notify
 from niangjia.outreach.models import Pairing, Visit
 from niangjia.outreach.services.visits import VisitData, campaign_open_to, visit_check, visit_rules
 from niangjia.registry.models import Enterprise, Household
@@ -95,6 +96,7 @@ def visits_bulk_record(*, rows: Sequence[VisitRow]) -> int:
             )
             for visit, row in visits
         )
+        home_visits_notify([visit for visit, _ in visits])
     return len(visits)
 
 
