@@ -161,13 +161,28 @@ def queue_page(
     qs = queue_queryset(user=user, filters=filters)
     if after:
         qs = _after(qs, after)
-    entries = list(
-        qs.select_related("household__area", "assignee").order_by("rank", "since", "household_id")[: limit + 1]
-    )
+    entries = _cadre_page(qs, limit) if user.role == Role.CADRE and not user.is_superuser else None
+    if entries is None:
+        entries = list(qs.select_related("household__area", "assignee").order_by(*ORDER)[: limit + 1])
     more = len(entries) > limit
     entries = entries[:limit]
     cards = cards_for(entries)
     return cards, cursor_of(entries[-1]) if more and entries else ""
+
+
+ORDER = ("rank", "since", "household_id")
+
+
+def _cadre_page(qs: QuerySet[QueueEntry], limit: int) -> list[QueueEntry] | None:
+    """A cadre's page: the sort keys of all their cards (a few hundred, read by household id), the page cut from
+    them, then its entries. Asked for the page in index order, PostgreSQL walked the whole queue looking for the
+    cadre's households (0.1–0.4 s at 1,000,000 workers). None past CADRE_IDS_MAX cards: the usual query then."""
+    keys = list(qs.order_by().values_list(*ORDER)[: CADRE_IDS_MAX + 1])
+    if len(keys) > CADRE_IDS_MAX:
+        return None
+    chosen = [household_id for *_, household_id in sorted(keys)[: limit + 1]]
+    found = qs.model.objects.select_related("household__area", "assignee").in_bulk(chosen)
+    return [found[pk] for pk in chosen]
 
 
 def cards_for(entries: list[QueueEntry]) -> list[Card]:

@@ -8,6 +8,7 @@ and only scoped selectors reach them (see docs/personal-data.md).
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from niangjia.core.ranges import (
     ADMISSION_YEAR_RANGE,
@@ -55,7 +56,11 @@ class Household(models.Model):
     class Meta:
         verbose_name = "家庭"
         verbose_name_plural = "家庭"
-        indexes = [models.Index(fields=["org", "id"], name="household_org_idx")]
+        indexes = [
+            models.Index(fields=["org", "id"], name="household_org_idx"),
+            # The archived households (a few in a hundred): the work queue's and the reports' 建档级别 filters.
+            models.Index(fields=["archive_level"], condition=~Q(archive_level=""), name="household_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"家庭 {self.pk}"
