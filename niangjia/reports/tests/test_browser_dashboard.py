@@ -28,7 +28,7 @@ def ready(tree, registry, campaign, visits):  # type: ignore[no-untyped-def]
 def test_a_leader_clicks_a_number_down_to_its_list_on_a_phone(browser, live_server, tree, ready) -> None:  # type: ignore[no-untyped-def]
     page = phone(browser)
     sign_in(page, live_server.url, "city_leader", PASSWORD)
-    page.goto(f"{live_server.url}/reports/")
+    page.goto(f"{live_server.url}/")  # a leader's home page is the dashboard
     assert "西安市总工会 · 工作概览" in page.inner_text("h1")
     page.wait_for_selector("#chart-progress canvas")
     page.wait_for_selector("#map .leaflet-interactive")
@@ -74,9 +74,10 @@ def test_the_city_admin_on_a_desktop_and_district_staff_on_a_phone(browser, live
 
     staff = phone(browser)
     sign_in(staff, live_server.url, "yl_staff", PASSWORD)
-    staff.goto(f"{live_server.url}/reports/")
+    staff.goto(f"{live_server.url}/")  # district staff's home page: the dashboard, then the registry's counts
     staff.wait_for_selector("#chart-progress canvas")
-    assert "阎良区总工会 · 工作概览" in staff.inner_text("h1")
+    assert "阎良区总工会 · 工作台" in staff.inner_text("h1")
+    assert "政策找人 · 待办" in staff.inner_text("main")
     assert staff.locator("[data-testid=kpis] [data-testid=cell-total-homes_visited]").inner_text() == "7"
     fits(staff)
     shoot(staff, "reports-dashboard-district-staff-375.png")

@@ -55,7 +55,9 @@
       animation: false,
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", axisLabel: { formatter: function (v) { return (v / 10000) + "万"; } } },
+      // Whole 万 steps (nothing paid yet would otherwise give steps of 0.00002万), labels that do not overlap.
+      xAxis: { type: "value", min: 0, minInterval: 10000, axisLabel: { hideOverlap: true, formatter: function (v) {
+        return (v / 10000).toLocaleString("zh-CN", { maximumFractionDigits: 1 }) + "万"; } } },
       yAxis: { type: "category", inverse: true, data: money.map(function (m) { return m.name; }) },
       series: [{ name: "发放金额（元）", type: "bar", data: money.map(function (m) { return m.value; }),
                  itemStyle: { color: "#a52834" } }]
