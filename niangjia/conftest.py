@@ -119,6 +119,24 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time() -> None:
+    """On SQLite the live server's threads share the test's one in-memory connection, so two requests at once
+    (a page's two photos) collide ("cannot start a transaction within a transaction"). Serve one at a time there:
+    Django then closes each connection after its response, so the browser's parallel requests simply queue."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class SerialServer(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            # The server's thread already holds the test's connections (LiveServerThread.run), and answers here.
+            super().__init__(*args, **kwargs)
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = SerialServer  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """pytest-django's test database; on PostgreSQL, stray sessions are ended before it is dropped.
