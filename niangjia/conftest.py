@@ -119,22 +119,51 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+class _Held:
+    """A response whose lock is released when the server closes it (after the last byte, or on a broken pipe)."""
+
+    def __init__(self, response: Any, lock: Any) -> None:
+        self.response, self.lock = response, lock
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.response)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.lock.release()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _live_server_one_request_at_a_time() -> None:
     """On SQLite the live server's threads share the test's one in-memory connection, so two requests at once
-    (a page's two photos) collide ("cannot start a transaction within a transaction"). Serve one at a time there:
-    Django then closes each connection after its response, so the browser's parallel requests simply queue."""
-    from django.core.servers.basehttp import WSGIServer
+    (a page's two photos) collide ("cannot start a transaction within a transaction"). There the threaded server
+    still reads each connection in its own thread (a browser's idle preconnected socket blocks nobody), but only
+    one request at a time runs the application, from the call until its response is closed."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
     from django.db import connection
     from django.test.testcases import LiveServerThread
 
-    class SerialServer(WSGIServer):
-        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
-            # The server's thread already holds the test's connections (LiveServerThread.run), and answers here.
-            super().__init__(*args, **kwargs)
+    class OneAtATime(ThreadedWSGIServer):
+        def set_app(self, application: Any) -> None:
+            lock = threading.Lock()
+
+            def app(environ: Any, start_response: Any) -> Any:
+                lock.acquire()
+                try:
+                    return _Held(application(environ, start_response), lock)
+                except BaseException:
+                    lock.release()
+                    raise
+
+            super().set_app(app)
 
     if connection.vendor == "sqlite":
-        LiveServerThread.server_class = SerialServer  # type: ignore[attr-defined]
+        LiveServerThread.server_class = OneAtATime  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
