@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,15 @@ from niangjia.registry.models import Document, Household, HouseholdMember, LifeE
 def _member_of(household: Household, member: HouseholdMember | None, field: str) -> None:
     if member is not None and member.household_id != household.pk:
         raise ValidationError({field: "该成员不属于这个家庭。"})
+
+
+def _record(actor: StaffUser | None, household: Household, record: Any, action: str, new: dict[str, Any]) -> None:
+    """Save a piece of evidence checked by the caller, stamp the household's facts as changed, audit it; one
+    transaction. The household and member are records in hand (checked), not ids to look up."""
+    with transaction.atomic():
+        record.save()
+        Household.objects.filter(pk=household.pk).update(facts_changed_at=timezone.now())
+        audit_record(actor=actor, action=action, target=record, new=new)
 
 
 def life_event_record(
@@ -42,16 +52,9 @@ def life_event_record(
     _member_of(household, member, "member")
     event = LifeEvent(household=household, member=member, kind=kind, date=on, severity=severity, cause=cause)
     event.full_clean(exclude=["household", "member"])
-    with transaction.atomic():
-        event.save()
-        Household.objects.filter(pk=household.pk).update(facts_changed_at=timezone.now())
-        audit_record(
-            actor=actor,
-            action="registry.event.record",
-            target=event,
-            new={"household": household.pk, "member": member.pk if member else None, "kind": kind,
-                 "date": on.isoformat(), "severity": severity, "cause": cause},
-        )  # fmt: skip
+    _record(actor, household, event, "registry.event.record",
+            {"household": household.pk, "member": member.pk if member else None, "kind": kind,
+             "date": on.isoformat(), "severity": severity, "cause": cause})  # fmt: skip
     return event
 
 
@@ -69,18 +72,10 @@ def document_record(
         require(actor, Action.CHANGE, household)
     _member_of(household, member, "member")
     document = Document(household=household, member=member, kind=kind.strip(), received_on=received_on, note=note)
-    # The household and member are records in hand (checked above), not ids to look up.
     document.full_clean(exclude=["household", "member"])
-    with transaction.atomic():
-        document.save()
-        Household.objects.filter(pk=household.pk).update(facts_changed_at=timezone.now())
-        audit_record(
-            actor=actor,
-            action="registry.document.record",
-            target=document,
-            new={"household": household.pk, "member": member.pk if member else None, "kind": document.kind,
-                 "received_on": received_on.isoformat()},
-        )  # fmt: skip
+    _record(actor, household, document, "registry.document.record",
+            {"household": household.pk, "member": member.pk if member else None, "kind": document.kind,
+             "received_on": received_on.isoformat()})  # fmt: skip
     return document
 
 
@@ -106,18 +101,10 @@ def aid_record(
         household=household, member=member, policy_id=policy_id, paid_on=paid_on, amount=amount, period=period,
         event=event, source=source,
     )  # fmt: skip
-    # The household, member and event are records in hand (checked above), not ids to look up.
     aid.full_clean(exclude=["household", "member", "event"])
-    with transaction.atomic():
-        aid.save()
-        Household.objects.filter(pk=household.pk).update(facts_changed_at=timezone.now())
-        audit_record(
-            actor=actor,
-            action="registry.aid.record",
-            target=aid,
-            new={"household": household.pk, "policy_id": policy_id, "amount": amount, "paid_on": paid_on.isoformat(),
-                 "period": period, "source": source},
-        )  # fmt: skip
+    _record(actor, household, aid, "registry.aid.record",
+            {"household": household.pk, "policy_id": policy_id, "amount": amount, "paid_on": paid_on.isoformat(),
+             "period": period, "source": source})  # fmt: skip
     return aid
 
 
