@@ -6,7 +6,7 @@ from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema
+from ninja import Path, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from niangjia.api_errors import errors
@@ -165,14 +165,14 @@ def staff_list(
 
 
 @router.post("/staff", response={201: OneTimePasswordOut, **errors(403, 404, 409)}, summary="添加工作人员")
-def staff_create(request: HttpRequest, payload: StaffCreateIn) -> tuple[int, OneTimePasswordOut]:
+def staff_create(request: HttpRequest, payload: StaffCreateIn) -> Status[OneTimePasswordOut]:
     """Create a staff user with a one-time password, returned in this answer only."""
     user = _manager(request)
     person, password = services.staff_onboard(
         actor=user, username=payload.username, role=payload.role, org=_org(user, payload.org_id),
         display_name=payload.display_name, phone=payload.phone,
     )  # fmt: skip
-    return 201, OneTimePasswordOut(staff=_staff_out(user, person), password=password)
+    return Status(201, OneTimePasswordOut(staff=_staff_out(user, person), password=password))
 
 
 @router.get("/staff/{staff_id}", response={200: StaffOut, **errors(403, 404)}, summary="工作人员详情")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from niangjia.api_errors import errors
 from niangjia.api_fields import Cursor, Day, Filter, Id, PageSize, Text12, Text16, Text32, Text64, Text200, omitted
@@ -180,13 +180,13 @@ def enterprise_detail(request: HttpRequest, pk: Path[Id]) -> EnterpriseOut:
 
 
 @router.post("/enterprises", response={201: EnterpriseOut, **errors(403, 404, 409)}, summary="登记企业")
-def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, EnterpriseOut]:
+def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Status[EnterpriseOut]:
     user = _user(request)
     org = get_object_or_404(org_list(user=user, action=Action.CHANGE), pk=payload.org_id)
     area = get_object_or_404(Area, code=payload.area_code)
     values = payload.dict(exclude={"org_id", "area_code"})
     enterprise = services.enterprise_create(actor=user, org=org, data=services.EnterpriseData(area=area, **values))
-    return 201, _enterprise_out(enterprise)
+    return Status(201, _enterprise_out(enterprise))
 
 
 @router.patch("/enterprises/{pk}", response={200: EnterpriseOut, **errors(403, 404, 409)}, summary="修改企业")
@@ -251,10 +251,10 @@ def _register(request: HttpRequest, payload: WorkerIn, org: UnionOrg | None) -> 
     response={201: RegisterOut, 200: RegisterOut, **errors(403, 404, 409)},
     summary="登记职工（同一身份证号只保留一条记录）",
 )
-def worker_create(request: HttpRequest, payload: WorkerIn, org_id: Query[Id] | None = None) -> tuple[int, RegisterOut]:
+def worker_create(request: HttpRequest, payload: WorkerIn, org_id: Query[Id] | None = None) -> Status[RegisterOut]:
     org = get_object_or_404(org_list(user=_user(request), action=Action.CHANGE), pk=org_id) if org_id else None
     out = _register(request, payload, org)
-    return (201 if out.created else 200), out
+    return Status(201 if out.created else 200, out)
 
 
 @router.patch("/workers/{pk}", response={200: RegisterOut, **errors(403, 404, 409)}, summary="修改职工")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from ninja import Path, Router, Schema, Status
 
 from niangjia.api_errors import errors
 from niangjia.api_fields import Day, Id, Text32, Text64, Text200
@@ -58,14 +58,14 @@ def _out(t: WorkerTransfer) -> TransferOut:
     "", response={201: TransferOut, **errors(403, 404, 429)},
     summary="申请调入：职工已由其他工会登记时，请原负责工会确认转入本单位（计入每小时查询次数）",
 )  # fmt: skip
-def transfer_create(request: HttpRequest, payload: TransferIn) -> tuple[int, TransferOut]:
+def transfer_create(request: HttpRequest, payload: TransferIn) -> Status[TransferOut]:
     user = staff_of(request)
     enterprise = selectors.enterprise_get(user=user, pk=payload.enterprise_id, action=Action.CHANGE)
     data = services.WorkerData(
         name=payload.name, id_number=payload.id_number, enterprise=enterprise, post=payload.post,
         form=payload.form, start_date=payload.start_date,
     )  # fmt: skip
-    return 201, _out(services.transfer_request(actor=user, data=data))
+    return Status(201, _out(services.transfer_request(actor=user, data=data)))
 
 
 @router.get(

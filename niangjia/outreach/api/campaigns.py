@@ -10,7 +10,7 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Path, Router, Schema
+from ninja import Path, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from niangjia.api_errors import errors
@@ -154,10 +154,10 @@ def campaign_detail(request: HttpRequest, pk: Path[Id]) -> CampaignDetailOut:
     response={201: CampaignDetailOut, **errors(403, 404, 409)},
     summary="新建走访活动（市总、区县总工作人员，主办组织在其管辖范围内）",
 )
-def campaign_new(request: HttpRequest, body: CampaignIn) -> tuple[int, CampaignDetailOut]:
+def campaign_new(request: HttpRequest, body: CampaignIn) -> Status[CampaignDetailOut]:
     user = staff_of(request)
     campaign = campaign_create(actor=user, data=_data(user, body))
-    return 201, _detail(selectors.campaign_get(user=user, pk=campaign.pk))
+    return Status(201, _detail(selectors.campaign_get(user=user, pk=campaign.pk)))
 
 
 @router.put(

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Path, Router, Schema, UploadedFile
+from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 from pydantic import Field, StringConstraints
 
 from niangjia.api_errors import errors
@@ -231,13 +231,13 @@ def _visit_data(request: HttpRequest, data: VisitIn) -> VisitData:
     response={200: VisitOut, 201: VisitOut, **errors(403, 404, 409)},
     summary="同步一次走访（手机离线填写的也一样）：201 新记录；200 该 client_id 已同步过，返回原记录",
 )
-def visit_sync(request: HttpRequest, data: VisitIn) -> tuple[int, VisitOut]:
+def visit_sync(request: HttpRequest, data: VisitIn) -> Status[VisitOut]:
     user = staff_of(request)
     existing = selectors.visit_by_client(user=user, client_id=data.client_id, own=True)
     if existing is not None:  # answered before the ids are looked up again (a retry costs two queries)
-        return 200, _visit_out(selectors.visit_get(user=user, pk=existing.pk))
+        return Status(200, _visit_out(selectors.visit_get(user=user, pk=existing.pk)))
     visit, created = visit_record(actor=user, client_id=data.client_id, data=_visit_data(request, data))
-    return (201 if created else 200), _visit_out(selectors.visit_get(user=user, pk=visit.pk))
+    return Status(201 if created else 200, _visit_out(selectors.visit_get(user=user, pk=visit.pk)))
 
 
 @router.get(
@@ -275,14 +275,14 @@ def visit_photo(
     client_id: Path[uuid.UUID],
     photo_id: Form[uuid.UUID],
     photo: File[UploadedFile],
-) -> tuple[int, PhotoOut]:
+) -> Status[PhotoOut]:
     user = staff_of(request)
     visit = selectors.visit_by_client(user=user, client_id=client_id)
     if visit is None:
         raise selectors.not_found()
     added, created = photo_add(actor=user, visit=visit, client_id=photo_id, upload=photo, size=photo.size or 0)
     out = PhotoOut(id=added.pk, client_id=added.client_id, width=added.width, height=added.height, bytes=added.bytes)
-    return (201 if created else 200), out
+    return Status(201 if created else 200, out)
 
 
 @router.get(
