@@ -51,6 +51,9 @@ demo: migrate
 serve: migrate
 	DEBUG=1 $(NJ) runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist: each worker has its own test database; a module's tests stay
+# together, so a module's fixture is built once). PYTEST_ARGS=-n0 runs it in one process.
+PYTEST_ARGS ?= --numprocesses auto --dist loadscope
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

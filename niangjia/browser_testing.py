@@ -48,7 +48,7 @@ def sign_in(page: Any, url: str, username: str, password: str) -> None:
     page.goto(f"{url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("form:has(#id_password) button[type=submit]")  # not a hidden 退出 of a session still open
     page.wait_for_load_state()
 
 

@@ -123,20 +123,21 @@ def test_keyring_parsing() -> None:
     assert Keyring.from_string(f"k1:{standard_base64},hash:{H}").keys["k1"] == RING_K1.keys["k1"]
 
 
-@pytest.mark.parametrize(
-    ("spec", "message"),
-    [
-        (f"k1:{K1}", "no 'hash' entry"),
-        (f"hash:{H}", "no data key"),
-        (f"k1:{K1},k1:{K2},hash:{H}", "appears twice"),
-        (f"k1:{K1},hash:{H},hash:{H2}", "appears twice"),
-        (f"{K1},hash:{H}", "entry #1 is not id:base64key"),
-        (f"k1:{K1[:20]},hash:{H}", "must be 32 bytes"),
-        (f"k1:not*base64,hash:{H}", "not valid base64"),
-        (f"k1:{K1},hash:{K1}", "must differ"),
-        (f"k.1:{K1},hash:{H}", "invalid data key id"),
-    ],
-)
+_BAD_KEYRINGS = [
+    (f"k1:{K1}", "no 'hash' entry"),
+    (f"hash:{H}", "no data key"),
+    (f"k1:{K1},k1:{K2},hash:{H}", "appears twice"),
+    (f"k1:{K1},hash:{H},hash:{H2}", "appears twice"),
+    (f"{K1},hash:{H}", "entry #1 is not id:base64key"),
+    (f"k1:{K1[:20]},hash:{H}", "must be 32 bytes"),
+    (f"k1:not*base64,hash:{H}", "not valid base64"),
+    (f"k1:{K1},hash:{K1}", "must differ"),
+    (f"k.1:{K1},hash:{H}", "invalid data key id"),
+]
+
+
+# The keys are random, so each case is named by its position (test ids must agree between xdist workers).
+@pytest.mark.parametrize(("spec", "message"), _BAD_KEYRINGS, ids=[f"case{n}" for n in range(len(_BAD_KEYRINGS))])
 def test_bad_keyrings_are_refused(spec: str, message: str) -> None:
     with pytest.raises(KeyringError, match=message):
         Keyring.from_string(spec)

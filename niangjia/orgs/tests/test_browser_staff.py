@@ -44,6 +44,7 @@ def test_district_staff_adds_a_cadre_who_must_set_their_own_password(browser, li
     assert second != first
     page.click(".navbar-toggler")
     page.click("text=退出")
+    page.wait_for_selector("#id_username")  # signed out: the next sign-in must not cut the sign-out short
 
     sign_in(page, live_server.url, "lisi", first)
     assert "用户名或密码错误" in page.inner_text("main")  # the reset replaced it
