@@ -43,7 +43,8 @@ def test_district_staff_adds_a_cadre_who_must_set_their_own_password(browser, li
     second = page.inner_text("[data-testid=otp-password]")
     assert second != first
     page.click(".navbar-toggler")
-    page.click("text=退出")
+    page.wait_for_selector("#nav.show")  # the menu fully open: a click while it unfolds may land on nothing
+    page.click("#nav button:has-text('退出')")
     page.wait_for_selector("#id_username")  # signed out: the next sign-in must not cut the sign-out short
 
     sign_in(page, live_server.url, "lisi", first)
