@@ -136,8 +136,8 @@ _BAD_KEYRINGS = [
 ]
 
 
-# The keys are random, so each case is named by its position (test ids must agree between xdist workers).
-@pytest.mark.parametrize(("spec", "message"), _BAD_KEYRINGS, ids=[f"case{n}" for n in range(len(_BAD_KEYRINGS))])
+# The keys are random, so each case is named by its message (test ids must agree between xdist workers).
+@pytest.mark.parametrize(("spec", "message"), _BAD_KEYRINGS, ids=[message for _spec, message in _BAD_KEYRINGS])
 def test_bad_keyrings_are_refused(spec: str, message: str) -> None:
     with pytest.raises(KeyringError, match=message):
         Keyring.from_string(spec)
